@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class PacteConfig(AppConfig):
+    name = "pacte"
+    verbose_name = "Pacte 2ème chance"
+
+    def ready(self):
+        from pacte.roles import ensure_role_groups
+
+        post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="pacte-role-groups")

@@ -1,0 +1,32 @@
+"""What every page needs: the service name and the navigation the role may open.
+
+No query here: the user and their structure are already loaded by the
+authentication backend.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from pacte.permissions import can_manage_accounts
+from pacte.roles import Role
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        items.append(("Accueil", reverse("home")))
+        if can_manage_accounts(user):
+            items.append(("Comptes", reverse("accounts:list")))
+        if user.is_staff:
+            items.append(("Administration", reverse("admin:index")))
+    sees_programme = user is not None and user.is_authenticated and user.role != Role.RECRUITER
+    current = request.path
+    return {
+        "service_name": settings.SITE_NAME if sees_programme else settings.SITE_PUBLIC_NAME,
+        "service_operator": settings.SITE_OPERATOR,
+        "nav_items": [
+            {"label": label, "url": url, "current": current == url or (url != "/" and current.startswith(url))}
+            for label, url in items
+        ],
+    }

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from pacte.demo import DEMO_ACCOUNTS, build_demo
+from pacte.factories import DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "Charge le programme de démonstration (idempotent). Refusé quand DEBUG est désactivé."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo refuse de s'exécuter quand DEBUG est désactivé : "
+                "pas de comptes de démonstration en production."
+            )
+        build_demo()
+        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
+        self.stdout.write("Application : http://127.0.0.1:8000")
+        self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+        for username, first_name, last_name, role, structure in DEMO_ACCOUNTS:
+            where = f" — {structure}" if structure else ""
+            self.stdout.write(f"  {username:<14} {role.label}{where}")

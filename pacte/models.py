@@ -1,0 +1,140 @@
+from django.contrib.auth.models import AbstractUser, Group, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pacte.roles import STAFF_ROLES, Role, group_name
+
+
+class Territory(models.Model):
+    """A département: the area of one prefecture. Each sees only its own."""
+
+    code = models.CharField(_("code du département"), max_length=3, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+    prefecture_name = models.CharField(_("préfecture"), max_length=200)
+
+    class Meta:
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class StructureKind(models.TextChoices):
+    PREFECTURE = "prefecture", _("Préfecture")
+    MISSION_LOCALE = "mission_locale", _("Mission locale")
+    SPIP = "spip", _("SPIP")
+    PJJ = "pjj", _("PJJ")
+    FRANCE_TRAVAIL = "france_travail", _("France Travail")
+    HOUSING = "housing", _("Logement (CLJT)")
+    COMPANY = "company", _("Entreprise partenaire")
+    OTHER = "other", _("Autre")
+
+
+class StructureQuerySet(models.QuerySet):
+    def in_territory_of(self, user):
+        if user.role == Role.ADMINISTRATOR:
+            return self
+        if user.territory_id is None:
+            return self.none()
+        return self.filter(territory_id=user.territory_id)
+
+
+class Structure(models.Model):
+    """The organisation a user works for, in one territory."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=StructureKind.choices)
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="structures", verbose_name=_("territoire")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        ordering = ["territory__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "name"], name="structure_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UserQuerySet(models.QuerySet):
+    def manageable_by(self, user):
+        """Accounts a user may list and manage: a coordinator, their territory's."""
+        if user.role == Role.ADMINISTRATOR:
+            return self
+        if user.role == Role.COORDINATOR and user.territory_id is not None:
+            return self.filter(structure__territory_id=user.territory_id).exclude(
+                role=Role.ADMINISTRATOR
+            )
+        return self.none()
+
+
+class AccountManager(UserManager.from_queryset(UserQuerySet)):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("structure"),
+    )
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    expires_on = models.DateField(
+        _("fin d'accès"),
+        null=True,
+        blank=True,
+        help_text=_("Après cette date, le compte ne peut plus se connecter."),
+    )
+
+    objects = AccountManager()
+
+    class Meta:
+        verbose_name = _("compte")
+        verbose_name_plural = _("comptes")
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="administrator") | models.Q(structure__isnull=False),
+                name="user_structure_unless_administrator",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def territory_id(self):
+        return self.structure.territory_id if self.structure_id else None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        role_changes = update_fields is None or "role" in update_fields
+        if role_changes:
+            self.is_staff = self.role in STAFF_ROLES
+            self.is_superuser = self.role == Role.ADMINISTRATOR
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+        super().save(*args, **kwargs)
+        if role_changes and self.role:
+            self.groups.set([Group.objects.get(name=group_name(self.role))])

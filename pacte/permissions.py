@@ -1,0 +1,35 @@
+"""Access rules of the project-wide pages: one small named function per rule."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from pacte.roles import Role
+
+
+def can_manage_accounts(user) -> bool:
+    return user.is_authenticated and user.role in {Role.COORDINATOR, Role.ADMINISTRATOR}
+
+
+def assignable_roles(user) -> list[Role]:
+    """Roles a user may give to an account they manage."""
+    if user.role == Role.ADMINISTRATOR:
+        return list(Role)
+    if user.role == Role.COORDINATOR:
+        return [Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR, Role.RECRUITER]
+    return []
+
+
+def rule_required(rule):
+    """Decorate a view with the rule it needs; a user failing it gets a 403."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not rule(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.rule = rule
+        return wrapped
+
+    return decorator

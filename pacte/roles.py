@@ -1,0 +1,71 @@
+"""The roles of domain.md, as auth groups whose permissions come from code.
+
+A user's role is the `role` field of the user; saving a user puts them in the
+matching group, so Django's permissions (the admin site) follow the role.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordination")
+    PILOT = "pilot", _("Pilotage (Cellule Emploi)")
+    COUNSELLOR = "counsellor", _("Conseiller ou conseillère")
+    RECRUITER = "recruiter", _("Recruteur ou recruteuse")
+    ADMINISTRATOR = "administrator", _("Administration")
+
+
+# Django model permissions of each role group, as "app_label.codename".
+# Scoping to a territory or a structure is done by querysets, not here.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.COORDINATOR: [
+        "pacte.view_user",
+        "pacte.add_user",
+        "pacte.change_user",
+        "pacte.view_structure",
+        "pacte.view_territory",
+    ],
+    Role.PILOT: [
+        "pacte.view_structure",
+        "pacte.view_territory",
+    ],
+    Role.COUNSELLOR: [
+        "pacte.view_structure",
+    ],
+    Role.RECRUITER: [],
+    Role.ADMINISTRATOR: [],  # administrators are superusers
+}
+
+# Roles whose members log into the admin site.
+STAFF_ROLES = {Role.ADMINISTRATOR}
+
+
+def group_name(role: str) -> str:
+    return str(Role(role).label)
+
+
+def ensure_role_groups(*, using: str = "default", apps=global_apps, **kwargs) -> None:
+    """Create each role's group with exactly the permissions of ROLE_PERMISSIONS.
+
+    Runs after every migrate and flush (post_migrate), so the groups exist in
+    every database, the test ones included. Idempotent.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
+    for role in Role:
+        group, _created = Group.objects.using(using).get_or_create(name=group_name(role))
+        wanted = ROLE_PERMISSIONS[role]
+        perms = []
+        for dotted in wanted:
+            app_label, codename = dotted.split(".")
+            perms.append(
+                Permission.objects.using(using).get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(perms)

@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from pacte.forms import AccountPasswordResetForm
+from pacte.views import accounts, health, pages
+
+accounts_patterns = (
+    [
+        path("", accounts.account_list, name="list"),
+        path("nouveau/", accounts.account_create, name="create"),
+        path("<int:pk>/", accounts.account_update, name="update"),
+        path("<int:pk>/activation/", accounts.account_set_active, name="set_active"),
+    ],
+    "accounts",
+)
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("comptes/", include(accounts_patterns)),
+    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mot-de-passe/changer/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "mot-de-passe/change/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "mot-de-passe/oubli/",
+        auth_views.PasswordResetView.as_view(form_class=AccountPasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/termine/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("mentions-legales/", pages.legal_notice, name="legal_notice"),
+    path("accessibilite/", pages.accessibility, name="accessibility"),
+    path("donnees-personnelles/", pages.personal_data, name="personal_data"),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "pacte.views.pages.server_error"

@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+from django.template import loader
+from django.http import HttpResponseServerError
+from django.views.decorators.csrf import requires_csrf_token
+
+from pacte.permissions import can_manage_accounts
+
+
+def home(request):
+    return render(
+        request,
+        "pacte/home.html",
+        {"can_manage_accounts": can_manage_accounts(request.user)},
+    )
+
+
+def public_page(template_name):
+    @login_not_required
+    def view(request):
+        return render(request, template_name)
+
+    view.__name__ = template_name.rsplit("/", 1)[-1].removesuffix(".html")
+    return view
+
+
+legal_notice = public_page("pages/mentions_legales.html")
+accessibility = public_page("pages/accessibilite.html")
+personal_data = public_page("pages/donnees_personnelles.html")
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page: rendered without the request context, so it never touches the database."""
+    context = {
+        "service_name": settings.SITE_PUBLIC_NAME,
+        "service_operator": settings.SITE_OPERATOR,
+    }
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
