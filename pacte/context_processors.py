@@ -26,7 +26,11 @@ def navigation(request):
         "service_name": settings.SITE_NAME if sees_programme else settings.SITE_PUBLIC_NAME,
         "service_operator": settings.SITE_OPERATOR,
         "nav_items": [
-            {"label": label, "url": url, "current": current == url or (url != "/" and current.startswith(url))}
+            {
+                "label": label,
+                "url": url,
+                "current": current == url or (url != "/" and current.startswith(url)),
+            }
             for label, url in items
         ],
     }

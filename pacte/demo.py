@@ -86,4 +86,8 @@ def build_demo() -> dict:
         for index in range(1, count + 1):
             username = f"{structure.kind.replace('_', '')}{structure.territory.code}-{index}"
             UserFactory(username=username, role=Role.COUNSELLOR, structure=structure)
-    return {"territories": [paris, seine_saint_denis], "structures": structures, "accounts": accounts}
+    return {
+        "territories": [paris, seine_saint_denis],
+        "structures": structures,
+        "accounts": accounts,
+    }

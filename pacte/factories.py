@@ -6,7 +6,7 @@ from factory.django import DjangoModelFactory
 from pacte.models import Structure, StructureKind, Territory, User
 from pacte.roles import Role
 
-DEMO_PASSWORD = "pacte-demo-2026"
+DEMO_PASSWORD = "pacte-demo-2026"  # noqa: S105 - documented demo password
 
 
 class TerritoryFactory(DjangoModelFactory):

@@ -31,9 +31,9 @@ class AccountForm(forms.ModelForm):
         self.fields["last_name"].required = True
         self.fields["email"].required = True
         self.fields["email"].help_text = _("Le lien pour choisir le mot de passe y est envoyé.")
-        self.fields["structure"].queryset = Structure.objects.in_territory_of(manager).select_related(
-            "territory"
-        )
+        self.fields["structure"].queryset = Structure.objects.in_territory_of(
+            manager
+        ).select_related("territory")
         self.fields["structure"].required = True
         self.fields["role"].choices = [("", "---------")] + [
             (role.value, role.label) for role in assignable_roles(manager)
@@ -44,9 +44,10 @@ class AccountForm(forms.ModelForm):
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("Cet identifiant est déjà pris : choisissez-en un autre."))
+            raise forms.ValidationError(
+                _("Cet identifiant est déjà pris : choisissez-en un autre.")
+            )
         return username
-
 
 
 class AccountPasswordResetForm(PasswordResetForm):

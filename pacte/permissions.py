@@ -22,6 +22,7 @@ def assignable_roles(user) -> list[Role]:
 
 def rule_required(rule):
     """Decorate a view with the rule it needs; a user failing it gets a 403."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):

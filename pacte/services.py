@@ -25,8 +25,18 @@ def _check_assignment(*, by: User, structure: Structure, role: str) -> None:
 
 
 @transaction.atomic
-def account_create(*, by: User, username: str, first_name: str, last_name: str, email: str,
-                   structure: Structure, role: str, phone: str = "", expires_on=None) -> User:
+def account_create(
+    *,
+    by: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    structure: Structure,
+    role: str,
+    phone: str = "",
+    expires_on=None,
+) -> User:
     _check_assignment(by=by, structure=structure, role=role)
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(_("Cet identifiant est déjà pris."), field="username")
@@ -47,8 +57,18 @@ def account_create(*, by: User, username: str, first_name: str, last_name: str, 
 
 
 @transaction.atomic
-def account_update(*, by: User, account: User, first_name: str, last_name: str, email: str,
-                   structure: Structure, role: str, phone: str = "", expires_on=None) -> User:
+def account_update(
+    *,
+    by: User,
+    account: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    structure: Structure,
+    role: str,
+    phone: str = "",
+    expires_on=None,
+) -> User:
     if account == by and role != by.role:
         raise DomainError(_("Vous ne pouvez pas changer votre propre rôle."), field="role")
     _check_assignment(by=by, structure=structure, role=role)
@@ -82,8 +102,11 @@ def account_send_invitation(*, account: User, base_url: str) -> None:
         },
     )
     # Recruiters get this mail too: it names the Café-métiers, never the programme.
-    context = {"account": account, "link": base_url.rstrip("/") + path,
-               "site_name": settings.SITE_PUBLIC_NAME}
+    context = {
+        "account": account,
+        "link": base_url.rstrip("/") + path,
+        "site_name": settings.SITE_PUBLIC_NAME,
+    }
     send_mail(
         subject=_("Votre accès au service %(site)s") % {"site": settings.SITE_PUBLIC_NAME},
         message=render_to_string("accounts/invitation_email.txt", context),

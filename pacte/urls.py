@@ -19,7 +19,9 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("comptes/", include(accounts_patterns)),
-    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
+    ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/changer/",

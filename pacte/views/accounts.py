@@ -24,7 +24,9 @@ def _manageable(user):
 
 @rule_required(can_manage_accounts)
 def account_list(request):
-    account_filter = AccountFilter(request.GET, queryset=_manageable(request.user), manager=request.user)
+    account_filter = AccountFilter(
+        request.GET, queryset=_manageable(request.user), manager=request.user
+    )
     page = Paginator(account_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -98,7 +100,9 @@ def account_set_active(request, pk):
         message = (
             _("Le compte de %(name)s est réactivé.")
             if active
-            else _("Le compte de %(name)s est désactivé : cette personne ne peut plus se connecter.")
+            else _(
+                "Le compte de %(name)s est désactivé : cette personne ne peut plus se connecter."
+            )
         )
         messages.success(request, message % {"name": account})
     return redirect("accounts:list")

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 from django.views.decorators.csrf import requires_csrf_token
 
 from pacte.permissions import can_manage_accounts

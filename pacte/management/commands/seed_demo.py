@@ -18,6 +18,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self.stdout.write("Application : http://127.0.0.1:8000")
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
-        for username, first_name, last_name, role, structure in DEMO_ACCOUNTS:
+        for username, _first_name, _last_name, role, structure in DEMO_ACCOUNTS:
             where = f" — {structure}" if structure else ""
             self.stdout.write(f"  {username:<14} {role.label}{where}")

@@ -1,0 +1,47 @@
+import pytest
+
+from pacte.factories import DEMO_PASSWORD, StructureFactory, TerritoryFactory, UserFactory
+from pacte.roles import Role
+
+
+@pytest.fixture
+def coordinator(transactional_db):
+    paris = TerritoryFactory(paris=True)
+    return UserFactory(
+        username="coordination",
+        first_name="Claire",
+        role=Role.COORDINATOR,
+        structure=StructureFactory(territory=paris, prefecture=True),
+    )
+
+
+def test_a_coordinator_logs_in_and_lands_on_an_accessible_home_page(
+    page, live_server, coordinator, axe_check
+):
+    page.goto(f"{live_server.url}/")
+    assert "/connexion/" in page.url
+    axe_check(page)
+
+    page.get_by_label("Nom d’utilisateur").fill("coordination")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Claire"
+    assert page.locator("html").get_attribute("lang") == "fr"
+    axe_check(page)
+
+
+def test_the_account_list_and_form_are_accessible(page, live_server, coordinator, axe_check):
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill("coordination")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/comptes/")
+    axe_check(page)
+    page.get_by_role("link", name="Créer un compte").click()
+    page.get_by_role("button", name="Enregistrer").click()
+    assert page.locator(".fr-message--error").count() > 0
+    axe_check(page)

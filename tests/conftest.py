@@ -1,0 +1,70 @@
+import pytest
+from django.test import Client
+
+from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
+from pacte.roles import Role
+from tests import strict_templates
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    strict_templates.install()
+    # Argon2 is checked by its own test; elsewhere a fast hasher keeps the suite quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def paris(db):
+    return TerritoryFactory(paris=True)
+
+
+@pytest.fixture
+def other_territory(db):
+    return TerritoryFactory(code="93", name="Seine-Saint-Denis")
+
+
+@pytest.fixture
+def prefecture(paris):
+    return StructureFactory(territory=paris, prefecture=True)
+
+
+@pytest.fixture
+def mission_locale(paris):
+    return StructureFactory(territory=paris, name="Mission locale de Paris")
+
+
+@pytest.fixture
+def users(paris, other_territory, prefecture, mission_locale):
+    """One account per role in Paris, and a coordinator of another territory."""
+    return {
+        Role.ADMINISTRATOR: UserFactory(username="t-admin", administrator=True),
+        Role.COORDINATOR: UserFactory(
+            username="t-coordination", role=Role.COORDINATOR, structure=prefecture
+        ),
+        Role.PILOT: UserFactory(username="t-pilote", role=Role.PILOT, structure=prefecture),
+        Role.COUNSELLOR: UserFactory(
+            username="t-conseiller", role=Role.COUNSELLOR, structure=mission_locale
+        ),
+        Role.RECRUITER: UserFactory(
+            username="t-recruteur",
+            role=Role.RECRUITER,
+            structure=StructureFactory(territory=paris, company=True),
+        ),
+        "other_coordinator": UserFactory(
+            username="t-coordination2",
+            role=Role.COORDINATOR,
+            structure=StructureFactory(territory=other_territory, prefecture=True),
+        ),
+    }
+
+
+@pytest.fixture
+def client_for():
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

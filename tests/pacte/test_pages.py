@@ -1,0 +1,88 @@
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+from django.urls import reverse
+
+from pacte.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("role", "greeting"),
+    [
+        (Role.COORDINATOR, "Vous pilotez le programme de votre territoire"),
+        (Role.PILOT, "Vous animez la Cellule Emploi"),
+        (Role.COUNSELLOR, "Vous suivez les jeunes"),
+        (Role.RECRUITER, "Vous retrouverez ici vos entretiens"),
+        (Role.ADMINISTRATOR, "Vous administrez"),
+    ],
+)
+def test_the_home_page_greets_the_user_by_role(client_for, users, role, greeting):
+    user = users[role]
+
+    content = client_for(user).get(reverse("home")).content.decode()
+
+    assert f"Bonjour {user.first_name}" in content
+    assert greeting in content
+    assert '<html lang="fr"' in content
+
+
+def test_navigation_shows_only_what_the_role_may_open(client_for, users):
+    coordinator_nav = client_for(users[Role.COORDINATOR]).get("/").context["nav_items"]
+    counsellor_nav = client_for(users[Role.COUNSELLOR]).get("/").context["nav_items"]
+
+    assert [item["label"] for item in coordinator_nav] == ["Accueil", "Comptes"]
+    assert [item["label"] for item in counsellor_nav] == ["Accueil"]
+
+
+def test_a_recruiter_never_reads_the_programme_name(client_for, users):
+    content = client_for(users[Role.RECRUITER]).get("/").content.decode()
+
+    assert "Pacte" not in content
+    assert "Café-métiers de la préfecture" in content
+
+
+def test_staff_read_the_service_and_the_operator_in_the_header(client_for, users):
+    content = client_for(users[Role.COUNSELLOR]).get("/").content.decode()
+
+    assert "Pacte 2ème chance" in content
+    assert "Préfecture de la région d&#x27;Île-de-France, préfecture de Paris" in content
+
+
+@pytest.mark.parametrize("name", ["legal_notice", "accessibility", "personal_data"])
+def test_the_mandatory_pages_are_public_and_linked_from_the_footer(client, name):
+    url = reverse(name)
+
+    response = client.get(url)
+    login_page = client.get(reverse("login")).content.decode()
+
+    assert response.status_code == 200
+    assert f'href="{url}"' in login_page
+
+
+def test_the_404_page_is_dsfr_and_leaks_nothing(client_for, users):
+    response = client_for(users[Role.COUNSELLOR]).get("/nulle-part/")
+
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert "Page introuvable" in content
+    assert "fr-header" in content
+    assert "nulle-part" not in content
+
+
+def test_the_500_page_renders_without_touching_the_database(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("database is down")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "a-session-the-database-must-be-asked-about"
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 500
+    content = response.content.decode()
+    assert "Le service rencontre un problème" in content
+    assert "database is down" not in content
+    assert "Traceback" not in content

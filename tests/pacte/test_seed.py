@@ -1,0 +1,76 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from pacte.demo import DEMO_ACCOUNTS
+from pacte.factories import DEMO_PASSWORD
+from pacte.models import Structure, Territory, User
+from pacte.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_ROLES = {
+    "admin": Role.ADMINISTRATOR,
+    "coordination": Role.COORDINATOR,
+    "pilote": Role.PILOT,
+    "conseiller": Role.COUNSELLOR,
+    "conseiller2": Role.COUNSELLOR,
+    "recruteur": Role.RECRUITER,
+    "coordination2": Role.COORDINATOR,
+}
+
+
+def snapshot():
+    return {
+        "territories": list(Territory.objects.order_by("pk").values()),
+        "structures": list(Structure.objects.order_by("pk").values()),
+        "users": list(User.objects.order_by("pk").values()),
+    }
+
+
+@override_settings(DEBUG=True)
+def test_seed_builds_the_communique_partners_and_one_account_per_role(capsys):
+    call_command("seed_demo")
+
+    for username, role in EXPECTED_ROLES.items():
+        account = User.objects.get(username=username)
+        assert account.role == role
+        assert account.check_password(DEMO_PASSWORD)
+    paris = Territory.objects.get(code="75")
+    names = set(paris.structures.values_list("name", flat=True))
+    for company in ["Lidl", "Carrefour", "Galeries Lafayette", "Akor-Alternance", "CLJT Didot"]:
+        assert company in names
+    assert User.objects.get(username="conseiller").structure.name == "Mission locale de Paris"
+    assert User.objects.get(username="conseiller2").structure.territory == paris
+    assert User.objects.get(username="conseiller2").structure.name != "Mission locale de Paris"
+    assert User.objects.get(username="coordination2").structure.territory.code == "93"
+    output = capsys.readouterr().out
+    assert "http://127.0.0.1:8000" in output
+    for username, *_ in DEMO_ACCOUNTS:
+        assert username in output
+
+
+@override_settings(DEBUG=True)
+def test_seed_twice_changes_nothing():
+    call_command("seed_demo")
+    first = snapshot()
+
+    call_command("seed_demo")
+
+    assert snapshot() == first
+
+
+@override_settings(DEBUG=False)
+def test_seed_refuses_to_run_when_debug_is_off():
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_demo_accounts_log_in(client):
+    call_command("seed_demo")
+
+    for username in EXPECTED_ROLES:
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+        client.logout()

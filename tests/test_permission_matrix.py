@@ -1,0 +1,111 @@
+"""Every URL × every role → the expected status.
+
+Anonymous visitors are sent to the login page (302) except on public pages;
+a role without the right gets 403; an object out of the user's scope is a 404.
+A URL added without a row here fails `test_every_url_is_in_the_matrix`.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from pacte.roles import Role
+
+ANON = "anonymous"
+ADMIN = Role.ADMINISTRATOR
+COORD = Role.COORDINATOR
+PILOT = Role.PILOT
+COUNS = Role.COUNSELLOR
+RECR = Role.RECRUITER
+OTHER = "other_coordinator"  # coordinator of another territory
+WHO = [ANON, ADMIN, COORD, PILOT, COUNS, RECR, OTHER]
+
+LOGIN = "login-redirect"  # 302 to the login page
+
+
+def everyone(status):
+    return dict.fromkeys(WHO, status)
+
+
+def logged_in(status):
+    return {**everyone(status), ANON: LOGIN}
+
+
+def account_managers(status_for_others=403):
+    return {
+        ANON: LOGIN,
+        ADMIN: 200,
+        COORD: 200,
+        PILOT: status_for_others,
+        COUNS: status_for_others,
+        RECR: status_for_others,
+        OTHER: 200,
+    }
+
+
+def paris_counsellor(users):
+    return [users[COUNS].pk]
+
+
+# name → (method, args builder or None, expected statuses)
+MATRIX = {
+    "home": ("get", None, logged_in(200)),
+    "healthz": ("get", None, everyone(200)),
+    "login": ("get", None, {**everyone(302), ANON: 200}),
+    "logout": ("post", None, everyone(302)),
+    "password_change": ("get", None, logged_in(200)),
+    "password_change_done": ("get", None, logged_in(200)),
+    "password_reset": ("get", None, everyone(200)),
+    "password_reset_done": ("get", None, everyone(200)),
+    "password_reset_confirm": ("get", lambda users: ["MQ", "set-password"], everyone(200)),
+    "password_reset_complete": ("get", None, everyone(200)),
+    "legal_notice": ("get", None, everyone(200)),
+    "accessibility": ("get", None, everyone(200)),
+    "personal_data": ("get", None, everyone(200)),
+    "accounts:list": ("get", None, account_managers()),
+    "accounts:create": ("get", None, account_managers()),
+    "accounts:update": ("get", paris_counsellor, {**account_managers(), OTHER: 404}),
+    "accounts:set_active": (
+        "post",
+        paris_counsellor,
+        {**account_managers(), ADMIN: 302, COORD: 302, OTHER: 404},
+    ),
+}
+
+SKIPPED_NAMESPACES = {"admin"}  # Django's admin guards itself (is_staff)
+
+
+def url_names(patterns=None, namespace=""):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            prefix = f"{namespace}{ns}:" if ns else namespace
+            yield from url_names(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    assert set(url_names()) == set(MATRIX)
+
+
+CASES = [(name, who) for name in MATRIX for who in WHO]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "who"), CASES, ids=[f"{n}-{w}" for n, w in CASES])
+def test_permission_matrix(client, users, name, who):
+    method, args, expected = MATRIX[name]
+    if who != ANON:
+        client.force_login(users[who])
+    url = reverse(name, args=args(users) if args else None)
+
+    response = getattr(client, method)(url)
+
+    if expected[who] == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == expected[who]
