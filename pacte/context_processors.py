@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from pacte.permissions import can_manage_accounts
 from pacte.roles import Role
+from participants.permissions import can_list_participants
 
 
 def navigation(request):
@@ -16,6 +17,8 @@ def navigation(request):
     items = []
     if user is not None and user.is_authenticated:
         items.append(("Accueil", reverse("home")))
+        if can_list_participants(user):
+            items.append(("Jeunes", reverse("participants:list")))
         if can_manage_accounts(user):
             items.append(("Comptes", reverse("accounts:list")))
         if user.is_staff:

@@ -10,6 +10,7 @@ from django.db import transaction
 from pacte.factories import DEMO_PASSWORD, StructureFactory, TerritoryFactory, UserFactory
 from pacte.models import StructureKind
 from pacte.roles import Role
+from participants.demo import build_participants
 
 SEED = 2018
 
@@ -86,6 +87,7 @@ def build_demo() -> dict:
         for index in range(1, count + 1):
             username = f"{structure.kind.replace('_', '')}{structure.territory.code}-{index}"
             UserFactory(username=username, role=Role.COUNSELLOR, structure=structure)
+    build_participants(territory=paris, structures=structures, accounts=accounts)
     return {
         "territories": [paris, seine_saint_denis],
         "structures": structures,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("comptes/", include(accounts_patterns)),
+    path("jeunes/", include("participants.urls")),
     path(
         "connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

@@ -3,6 +3,7 @@ from django.test import Client
 
 from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
 from pacte.roles import Role
+from participants.factories import ParticipantFactory, ProgrammeYearFactory
 from tests import strict_templates
 
 
@@ -36,8 +37,9 @@ def mission_locale(paris):
 
 @pytest.fixture
 def users(paris, other_territory, prefecture, mission_locale):
-    """One account per role in Paris, and a coordinator of another territory."""
-    return {
+    """One account per role in Paris, a coordinator of another territory, and a
+    Paris participant followed by the counsellor."""
+    accounts = {
         Role.ADMINISTRATOR: UserFactory(username="t-admin", administrator=True),
         Role.COORDINATOR: UserFactory(
             username="t-coordination", role=Role.COORDINATOR, structure=prefecture
@@ -57,6 +59,12 @@ def users(paris, other_territory, prefecture, mission_locale):
             structure=StructureFactory(territory=other_territory, prefecture=True),
         ),
     }
+    accounts["participant"] = ParticipantFactory(
+        programme_year=ProgrammeYearFactory(territory=paris),
+        structure_in_charge=mission_locale,
+        referent=accounts[Role.COUNSELLOR],
+    )
+    return accounts
 
 
 @pytest.fixture

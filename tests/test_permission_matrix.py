@@ -46,6 +46,25 @@ def paris_counsellor(users):
     return [users[COUNS].pk]
 
 
+def file_readers(**overrides):
+    """Roles that read a Paris participant's file; the file is out of scope (404) for
+    a recruiter and for another territory; a role lacking the right gets 403."""
+    return {
+        ANON: LOGIN,
+        ADMIN: 200,
+        COORD: 200,
+        PILOT: 200,
+        COUNS: 200,
+        RECR: 404,
+        OTHER: 404,
+        **overrides,
+    }
+
+
+def paris_participant(users):
+    return [users["participant"].pk]
+
+
 # name → (method, args builder or None, expected statuses)
 MATRIX = {
     "home": ("get", None, logged_in(200)),
@@ -69,6 +88,30 @@ MATRIX = {
         paris_counsellor,
         {**account_managers(), ADMIN: 302, COORD: 302, OTHER: 404},
     ),
+    "participants:list": ("get", None, file_readers(**{OTHER: 200, RECR: 403})),
+    "participants:create": (
+        "get",
+        None,
+        file_readers(**{ADMIN: 403, PILOT: 403, OTHER: 200, RECR: 403}),
+    ),
+    "participants:detail": ("get", paris_participant, file_readers()),
+    "participants:update": ("get", paris_participant, file_readers(**{PILOT: 403})),
+    "participants:follow_up_create": (
+        "post",
+        paris_participant,
+        file_readers(**{ADMIN: 403, PILOT: 403}),
+    ),
+    "participants:status_change": (
+        "post",
+        paris_participant,
+        file_readers(**{ADMIN: 302, COORD: 302, COUNS: 302, PILOT: 403}),
+    ),
+    "participants:justice_edit": (
+        "get",
+        paris_participant,
+        file_readers(**{ADMIN: 403, PILOT: 403}),
+    ),
+    "participants:outcome_create": ("get", paris_participant, file_readers(**{PILOT: 403})),
 }
 
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin guards itself (is_staff)

@@ -32,8 +32,10 @@ def test_navigation_shows_only_what_the_role_may_open(client_for, users):
     coordinator_nav = client_for(users[Role.COORDINATOR]).get("/").context["nav_items"]
     counsellor_nav = client_for(users[Role.COUNSELLOR]).get("/").context["nav_items"]
 
-    assert [item["label"] for item in coordinator_nav] == ["Accueil", "Comptes"]
-    assert [item["label"] for item in counsellor_nav] == ["Accueil"]
+    assert [item["label"] for item in coordinator_nav] == ["Accueil", "Jeunes", "Comptes"]
+    assert [item["label"] for item in counsellor_nav] == ["Accueil", "Jeunes"]
+    recruiter_nav = client_for(users[Role.RECRUITER]).get("/").context["nav_items"]
+    assert [item["label"] for item in recruiter_nav] == ["Accueil"]
 
 
 def test_a_recruiter_never_reads_the_programme_name(client_for, users):

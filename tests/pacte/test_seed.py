@@ -6,6 +6,7 @@ from pacte.demo import DEMO_ACCOUNTS
 from pacte.factories import DEMO_PASSWORD
 from pacte.models import Structure, Territory, User
 from pacte.roles import Role
+from participants.models import FollowUp, Participant, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,8 @@ def snapshot():
         "territories": list(Territory.objects.order_by("pk").values()),
         "structures": list(Structure.objects.order_by("pk").values()),
         "users": list(User.objects.order_by("pk").values()),
+        "participants": list(Participant.objects.order_by("pk").values()),
+        "follow_ups": list(FollowUp.objects.order_by("pk").values()),
     }
 
 
@@ -74,3 +77,14 @@ def test_demo_accounts_log_in(client):
     for username in EXPECTED_ROLES:
         assert client.login(username=username, password=DEMO_PASSWORD), username
         client.logout()
+
+
+@override_settings(DEBUG=True)
+def test_seed_has_participants_in_every_status_with_follow_up_histories():
+    call_command("seed_demo")
+
+    statuses = set(Participant.objects.values_list("status", flat=True))
+    assert statuses == set(Status)
+    assert (
+        FollowUp.objects.count() >= 2 * Participant.objects.exclude(status=Status.REFERRED).count()
+    )

@@ -1,0 +1,160 @@
+"""Demo participants of Paris: every status, with realistic follow-up histories.
+
+Created only when missing (same name and birth date), so running again changes nothing.
+"""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from participants.eligibility import search_key
+from participants.factories import (
+    FollowUpFactory,
+    JusticeMeasureFactory,
+    ParticipantFactory,
+    ProgrammeYearFactory,
+)
+from participants.models import (
+    FollowUpKind,
+    JusticeKind,
+    OutcomeKind,
+    Participant,
+    Sector,
+    Status,
+)
+from participants.services import outcome_record
+
+SUMMARIES = [
+    "Premier entretien : point sur la situation, le logement et les papiers d’identité.",
+    "Appel pour préparer le Café-métiers ; intéressé par la grande distribution.",
+    "Rendez-vous avec le SPIP pour les horaires de sortie ; tout est en ordre.",
+    "Travail sur le CV et la présentation en entretien.",
+    "Démarche auprès de France Travail pour l’inscription.",
+    "Pas de nouvelles depuis deux semaines ; message laissé.",
+]
+STATUSES = (
+    [Status.REFERRED] * 4 + [Status.ACTIVE] * 14 + [Status.SUSPENDED] * 2 + [Status.EXITED] * 4
+)
+
+
+def build_participants(*, territory, structures, accounts, count=24):
+    today = timezone.localdate()
+    year = ProgrammeYearFactory(territory=territory, year=today.year)
+    ProgrammeYearFactory(territory=territory, year=2018, target_participants=100)
+    counsellors = [accounts["conseiller"]] + [
+        user
+        for user in structures["Mission locale de Paris"].users.filter(role="counsellor")
+        if user.username != "conseiller"
+    ][:2]
+    referrers = [
+        structures["SPIP de Paris"],
+        structures["PJJ — Direction territoriale de Paris"],
+        structures["Mission locale de Paris"],
+    ]
+    for index in range(count):
+        # One generator per person: the same person comes out whatever ran before.
+        rng = random.Random(f"pacte-demo-{index}")  # noqa: S311 - demo data, reproducible
+        first_name, last_name = _name(index)
+        if Participant.objects.filter(
+            territory=territory, search_name=search_key(first_name, last_name)
+        ).exists():
+            continue
+        status = STATUSES[index % len(STATUSES)]
+        referent = counsellors[index % len(counsellors)]
+        enrolled_on = today - dt.timedelta(days=rng.randint(20, 300))
+        birth_date = enrolled_on - dt.timedelta(days=rng.randint(17 * 365 + 5, 25 * 365))
+        participant = ParticipantFactory(
+            programme_year=year,
+            territory=territory,
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=birth_date,
+            enrolled_on=enrolled_on,
+            status=status,
+            referred_by=referrers[index % len(referrers)],
+            structure_in_charge=referent.structure,
+            referent=referent,
+            phone=f"+3361{rng.randint(1000000, 9999999)}",
+            lives_in_qpv=index % 3 != 0,
+            wished_sectors=[Sector.RETAIL, Sector.LOGISTICS][: 1 + index % 2],
+            legal_rep_name="Représentant légal"
+            if (enrolled_on - birth_date).days < 18 * 365
+            else "",
+        )
+        last = None
+        for step in range(rng.randint(0 if status == Status.REFERRED else 2, 6)):
+            last = enrolled_on + dt.timedelta(days=12 * step + rng.randint(0, 8))
+            if last > today:
+                break
+            FollowUpFactory(
+                participant=participant,
+                author=referent,
+                happened_on=last,
+                kind=rng.choice(list(FollowUpKind)),
+                summary=rng.choice(SUMMARIES),
+            )
+        participant.last_follow_up_on = last if last and last <= today else None
+        participant.save(update_fields=["last_follow_up_on"])
+        if participant.referred_by.kind in {"spip", "pjj"}:
+            JusticeMeasureFactory(
+                participant=participant,
+                updated_by=referent,
+                kind=rng.choice(list(JusticeKind)[:4]),
+                ends_on=today + dt.timedelta(days=rng.randint(10, 300)),
+            )
+        if status == Status.EXITED:
+            outcome_record(
+                by=referent,
+                participant=participant,
+                kind=rng.choice(
+                    [
+                        OutcomeKind.CDI,
+                        OutcomeKind.CDD_LONG,
+                        OutcomeKind.ALTERNANCE,
+                        OutcomeKind.TRAINING,
+                    ]
+                ),
+                starts_on=enrolled_on + dt.timedelta(days=40),
+                employer_name="Lidl",
+            )
+
+
+FIRST_NAMES = [
+    "Yanis",
+    "Inès",
+    "Moussa",
+    "Léa",
+    "Kevin",
+    "Hélène",
+    "Mamadou",
+    "Sarah",
+    "Rayan",
+    "Chloé",
+    "Bilal",
+    "Aïcha",
+    "Lucas",
+    "Fatou",
+    "Théo",
+    "Nour",
+]
+LAST_NAMES = [
+    "Diallo",
+    "Martin",
+    "Benali",
+    "Traoré",
+    "Lefèvre",
+    "Nguyen",
+    "Haddad",
+    "Moreau",
+    "Camara",
+    "Petit",
+    "Ferreira",
+    "Boucher",
+    "Koné",
+    "Girard",
+]
+
+
+def _name(index):
+    return FIRST_NAMES[index % len(FIRST_NAMES)], LAST_NAMES[(index * 5) % len(LAST_NAMES)]

@@ -1,0 +1,71 @@
+"""Eligibility as a rule of the programme year. Gaps are warnings a coordinator may override."""
+
+import unicodedata
+
+from django.utils.translation import gettext as _
+
+from participants.models import EducationLevel, EmploymentSituation
+from participants.models.programme import Criteria
+
+MIN_AGE, MAX_AGE = 16, 25
+
+
+def age_on(birth_date, day) -> int:
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def eligibility_gaps(
+    *,
+    criteria,
+    birth_date,
+    enrolled_on,
+    employment_situation,
+    education_level,
+    leaving_prison,
+    school_dropout,
+) -> list[str]:
+    gaps = []
+    age = age_on(birth_date, enrolled_on)
+    if not MIN_AGE <= age <= MAX_AGE:
+        gaps.append(
+            _(
+                "La date de naissance indique %(age)s ans à l’inscription : le Pacte s’adresse "
+                "aux 16–25 ans. Vous pouvez inscrire ce jeune en indiquant le motif."
+            )
+            % {"age": age}
+        )
+    if employment_situation != EmploymentSituation.UNEMPLOYED:
+        gaps.append(
+            _("Le Pacte s’adresse aux jeunes sans emploi : la situation indiquée est « %(s)s ».")
+            % {"s": EmploymentSituation(employment_situation).label}
+        )
+    if criteria == Criteria.PRISON_LEAVERS:
+        if education_level and education_level not in EducationLevel.without_diploma():
+            gaps.append(
+                _(
+                    "Depuis 2018, le Pacte s’adresse aux jeunes sans diplôme : le niveau "
+                    "indiqué est « %(l)s »."
+                )
+                % {"l": EducationLevel(education_level).label}
+            )
+        if not leaving_prison:
+            gaps.append(
+                _(
+                    "Depuis 2018, le Pacte s’adresse aux jeunes sortant de prison dans le "
+                    "cadre d’un aménagement de peine."
+                )
+            )
+    elif criteria == Criteria.DROP_OUT and not school_dropout:
+        gaps.append(_("Les critères de cette année demandent un décrochage scolaire."))
+    return gaps
+
+
+def search_key(*parts: str) -> str:
+    """Lower case, no accents, single spaces: « Hélène  DUPONT » → « helene dupont »."""
+    text = " ".join(part for part in parts if part)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.casefold().replace("-", " ").replace("’", " ").split())

@@ -1,0 +1,172 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pacte.models import Structure, User
+from pacte.phones import normalize_phone
+from pacte.roles import Role
+from participants.eligibility import age_on
+from participants.models import (
+    FollowUp,
+    JusticeMeasure,
+    Outcome,
+    Participant,
+    ProgrammeYear,
+    Sector,
+    Status,
+)
+
+DATE = {"type": "date"}
+
+
+def date_widget():
+    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+
+
+class ParticipantForm(forms.ModelForm):
+    wished_sectors = forms.MultipleChoiceField(
+        label=_("Secteurs souhaités"),
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    override_reason = forms.CharField(
+        label=_("Motif d’inscription hors critères"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Seulement si le jeune ne remplit pas tous les critères de l’année "
+            "(réservé à la coordination)."
+        ),
+    )
+
+    class Meta:
+        model = Participant
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "phone",
+            "email",
+            "preferred_channel",
+            "address",
+            "postal_code",
+            "city",
+            "lives_in_qpv",
+            "legal_rep_name",
+            "legal_rep_phone",
+            "legal_rep_email",
+            "legal_rep_consent_on",
+            "education_level",
+            "school_dropout",
+            "employment_situation",
+            "leaving_prison",
+            "wished_sectors",
+            "wished_trades",
+            "mobility",
+            "imilo_id",
+            "france_travail_id",
+            "programme_year",
+            "referred_by",
+            "referred_on",
+            "referrer_name",
+            "structure_in_charge",
+            "referent",
+            "enrolled_on",
+            "consent_on",
+            "consent_scope",
+        ]
+        widgets = {
+            "birth_date": date_widget(),
+            "legal_rep_consent_on": date_widget(),
+            "referred_on": date_widget(),
+            "enrolled_on": date_widget(),
+            "consent_on": date_widget(),
+            "consent_scope": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        structures = Structure.objects.in_territory_of(user)
+        self.fields["programme_year"].queryset = ProgrammeYear.objects.filter(
+            territory_id=user.territory_id
+        )
+        self.fields["referred_by"].queryset = structures
+        self.fields["structure_in_charge"].queryset = structures
+        self.fields["referent"].queryset = User.objects.filter(
+            role=Role.COUNSELLOR, is_active=True, structure__in=structures
+        ).select_related("structure")
+        self.fields["referent"].label_from_instance = lambda u: f"{u} — {u.structure}"
+        if user.role == Role.COUNSELLOR:
+            # A counsellor's new files are their structure's.
+            del self.fields["structure_in_charge"]
+            self.fields["referent"].queryset = self.fields["referent"].queryset.filter(
+                structure_id=user.structure_id
+            )
+        if self.instance.pk:
+            for name in ("programme_year", "structure_in_charge", "referent", "override_reason"):
+                self.fields.pop(name, None)
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_legal_rep_phone(self):
+        return normalize_phone(self.cleaned_data["legal_rep_phone"])
+
+    def clean(self):
+        data = super().clean()
+        birth_date = data.get("birth_date")
+        enrolled_on = data.get("enrolled_on")
+        if birth_date and enrolled_on:
+            if age_on(birth_date, enrolled_on) < 18 and not data.get("legal_rep_name"):
+                self.add_error(
+                    "legal_rep_name",
+                    _(
+                        "Ce jeune est mineur : indiquez son représentant légal, qui recevra "
+                        "aussi les convocations."
+                    ),
+                )
+        return data
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["happened_on", "kind", "summary", "next_step", "next_contact_on"]
+        widgets = {
+            "happened_on": date_widget(),
+            "next_contact_on": date_widget(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Nouveau statut"), choices=Status.choices)
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class JusticeMeasureForm(forms.ModelForm):
+    class Meta:
+        model = JusticeMeasure
+        fields = [
+            "kind",
+            "starts_on",
+            "ends_on",
+            "spip_counsellor",
+            "out_from",
+            "out_until",
+            "notes",
+        ]
+        widgets = {
+            "starts_on": date_widget(),
+            "ends_on": date_widget(),
+            "out_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "out_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["kind", "starts_on", "employer_name"]
+        widgets = {"starts_on": date_widget()}

@@ -1,0 +1,43 @@
+from participants.models.choices import (
+    EducationLevel,
+    EmploymentSituation,
+    FollowUpKind,
+    JusticeKind,
+    Mobility,
+    OutcomeKind,
+    PlanActionCategory,
+    PlanActionStatus,
+    PreferredChannel,
+    Sector,
+    Status,
+    TaskKind,
+)
+from participants.models.justice import JusticeMeasure
+from participants.models.participant import Participant, ReferentChange, StatusChange
+from participants.models.programme import Criteria, ProgrammeYear
+from participants.models.tracking import FollowUp, Outcome, PlanAction, Task
+
+__all__ = [
+    "Criteria",
+    "EducationLevel",
+    "EmploymentSituation",
+    "FollowUp",
+    "FollowUpKind",
+    "JusticeKind",
+    "JusticeMeasure",
+    "Mobility",
+    "Outcome",
+    "OutcomeKind",
+    "Participant",
+    "PlanAction",
+    "PlanActionCategory",
+    "PlanActionStatus",
+    "PreferredChannel",
+    "ProgrammeYear",
+    "ReferentChange",
+    "Sector",
+    "Status",
+    "StatusChange",
+    "Task",
+    "TaskKind",
+]

@@ -1,0 +1,189 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pacte.models import Structure, Territory
+from participants.models.choices import (
+    EducationLevel,
+    EmploymentSituation,
+    Mobility,
+    PreferredChannel,
+    Status,
+)
+from participants.models.programme import ProgrammeYear
+from participants.querysets import ParticipantQuerySet
+
+
+class Participant(models.Model):
+    """A young person in (or referred to) the programme: their file."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
+    programme_year = models.ForeignKey(
+        ProgrammeYear,
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name=_("année du programme"),
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.REFERRED
+    )
+
+    # Identity and contact
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    search_name = models.CharField(max_length=210, editable=False, db_index=True)
+    birth_date = models.DateField(_("date de naissance"))
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    preferred_channel = models.CharField(
+        _("canal préféré"),
+        max_length=10,
+        choices=PreferredChannel.choices,
+        default=PreferredChannel.SMS,
+    )
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    city = models.CharField(_("commune"), max_length=100, blank=True)
+    lives_in_qpv = models.BooleanField(_("habite un quartier prioritaire (QPV)"), null=True)
+
+    # A minor's legal representative, who receives the convocations too
+    legal_rep_name = models.CharField(_("représentant légal"), max_length=200, blank=True)
+    legal_rep_phone = models.CharField(
+        _("téléphone du représentant légal"), max_length=20, blank=True
+    )
+    legal_rep_email = models.EmailField(_("e-mail du représentant légal"), blank=True)
+    legal_rep_consent_on = models.DateField(
+        _("accord du représentant légal le"), null=True, blank=True
+    )
+
+    # Situation and wishes
+    education_level = models.CharField(
+        _("niveau de formation"), max_length=20, choices=EducationLevel.choices, blank=True
+    )
+    school_dropout = models.BooleanField(_("décrochage scolaire"), default=False)
+    employment_situation = models.CharField(
+        _("situation d’emploi"),
+        max_length=20,
+        choices=EmploymentSituation.choices,
+        default=EmploymentSituation.UNEMPLOYED,
+    )
+    leaving_prison = models.BooleanField(
+        _("sortant de prison en aménagement de peine"), default=False
+    )
+    wished_sectors = models.JSONField(_("secteurs souhaités"), default=list, blank=True)
+    wished_trades = models.CharField(_("métiers souhaités"), max_length=250, blank=True)
+    mobility = models.CharField(_("mobilité"), max_length=20, choices=Mobility.choices, blank=True)
+    imilo_id = models.CharField(_("identifiant I-Milo"), max_length=30, blank=True)
+    france_travail_id = models.CharField(_("identifiant France Travail"), max_length=30, blank=True)
+
+    # Referral
+    referred_by = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="referred_participants",
+        verbose_name=_("orienté par"),
+    )
+    referred_on = models.DateField(_("orienté le"))
+    referrer_name = models.CharField(_("personne qui oriente"), max_length=200, blank=True)
+
+    # Follow-up
+    structure_in_charge = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="participants_in_charge",
+        verbose_name=_("structure référente"),
+    )
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="referent_of",
+        verbose_name=_("référent ou référente"),
+    )
+    stand_in = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stand_in_for",
+        verbose_name=_("remplaçant ou remplaçante"),
+    )
+    stand_in_until = models.DateField(_("remplacement jusqu’au"), null=True, blank=True)
+
+    # Consent and enrolment
+    consent_on = models.DateField(_("consentement recueilli le"), null=True, blank=True)
+    consent_scope = models.TextField(_("objet du consentement"), blank=True)
+    enrolled_on = models.DateField(_("entrée dans le programme le"))
+    eligibility_override_reason = models.TextField(
+        _("motif d’inscription hors critères"), blank=True
+    )
+    last_follow_up_on = models.DateField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jeune")
+        verbose_name_plural = _("jeunes")
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["territory", "status"]),
+            models.Index(fields=["search_name", "birth_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day):
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+    @property
+    def is_minor(self):
+        return self.age_on(timezone.localdate()) < 18
+
+
+class StatusChange(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("motif"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.participant} : {self.from_status or '—'} → {self.to_status}"
+
+
+class ReferentChange(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="referent_changes"
+    )
+    from_referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("motif"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.participant} : {self.from_referent} → {self.to_referent}"

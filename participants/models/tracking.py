@@ -1,0 +1,136 @@
+"""What happens along the path: follow-ups, plan actions, outcomes, tasks."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pacte.models import Structure
+from participants.models.choices import (
+    FollowUpKind,
+    OutcomeKind,
+    PlanActionCategory,
+    PlanActionStatus,
+    TaskKind,
+)
+from participants.models.participant import Participant
+
+
+class FollowUp(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    happened_on = models.DateField(_("date"), default=timezone.localdate)
+    kind = models.CharField(_("type de contact"), max_length=20, choices=FollowUpKind.choices)
+    summary = models.TextField(_("ce qui s’est dit"))
+    next_step = models.CharField(_("prochaine étape"), max_length=250, blank=True)
+    next_contact_on = models.DateField(_("prochain contact le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suivi")
+        ordering = ["-happened_on", "-pk"]
+        indexes = [models.Index(fields=["participant", "-happened_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {self.happened_on:%d/%m/%Y}"
+
+
+class PlanAction(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="plan_actions"
+    )
+    category = models.CharField(_("domaine"), max_length=20, choices=PlanActionCategory.choices)
+    description = models.CharField(_("action"), max_length=250)
+    partner = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partenaire mobilisé"),
+    )
+    status = models.CharField(
+        _("état"), max_length=20, choices=PlanActionStatus.choices, default=PlanActionStatus.PLANNED
+    )
+    due_on = models.DateField(_("échéance"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action du parcours")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_category_display()} : {self.description}"
+
+
+class Outcome(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(_("solution"), max_length=20, choices=OutcomeKind.choices)
+    starts_on = models.DateField(_("début"))
+    employer_name = models.CharField(_("employeur ou organisme"), max_length=200, blank=True)
+    employer = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partenaire"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sortie")
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} depuis le {self.starts_on:%d/%m/%Y}"
+
+    @property
+    def is_durable_employment(self):
+        return self.kind in OutcomeKind.durable_employment()
+
+
+class Task(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="tasks")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tasks"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=TaskKind.choices)
+    title = models.CharField(_("tâche"), max_length=250)
+    due_on = models.DateField(_("échéance"))
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # An outcome check: which outcome, at how many months, and what it found.
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.CASCADE, null=True, blank=True, related_name="checks"
+    )
+    check_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    maintained = models.BooleanField(_("solution maintenue"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tâche")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["assignee", "done_at", "due_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcome", "check_months"], name="task_one_check_per_outcome_and_month"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_overdue(self):
+        return self.done_at is None and self.due_on < timezone.localdate()

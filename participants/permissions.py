@@ -1,0 +1,72 @@
+"""Who may do what with a participant's file. One small rule per function.
+
+Object rules answer for a participant already fetched through
+`Participant.objects.visible_to(user)`: what is out of scope is a 404 before
+any of these is asked.
+"""
+
+from django.utils import timezone
+
+from pacte.models import StructureKind
+from pacte.roles import Role
+
+FILE_ROLES = {Role.ADMINISTRATOR, Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR}
+
+
+def can_list_participants(user) -> bool:
+    return user.is_authenticated and user.role in FILE_ROLES
+
+
+def can_create_participant(user) -> bool:
+    return user.is_authenticated and user.role in {Role.COORDINATOR, Role.COUNSELLOR}
+
+
+def can_edit_participant(user, participant) -> bool:
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    if user.role == Role.COORDINATOR:
+        return participant.territory_id == user.territory_id
+    if user.role == Role.COUNSELLOR:
+        return participant.structure_in_charge_id == user.structure_id or _stands_in(
+            user, participant
+        )
+    return False
+
+
+def can_log_follow_up(user, participant) -> bool:
+    """Counsellors who see the young person (in charge or referring) and coordinators."""
+    return user.role in {Role.COORDINATOR, Role.COUNSELLOR}
+
+
+def can_override_eligibility(user) -> bool:
+    return user.role == Role.COORDINATOR
+
+
+def can_view_justice(user, participant) -> bool:
+    if user.role in {Role.COORDINATOR, Role.PILOT}:
+        return participant.territory_id == user.territory_id
+    if user.role == Role.COUNSELLOR:
+        return (
+            participant.referent_id == user.pk
+            or _stands_in(user, participant)
+            or (
+                participant.referred_by_id == user.structure_id
+                and participant.referred_by.kind in {StructureKind.SPIP, StructureKind.PJJ}
+            )
+        )
+    return False
+
+
+def can_edit_justice(user, participant) -> bool:
+    if user.role == Role.COORDINATOR:
+        return participant.territory_id == user.territory_id
+    if user.role == Role.COUNSELLOR:
+        return participant.referent_id == user.pk or _stands_in(user, participant)
+    return False
+
+
+def _stands_in(user, participant) -> bool:
+    """A colleague standing in during an absence, until the end date set."""
+    return participant.stand_in_id == user.pk and (
+        participant.stand_in_until is None or participant.stand_in_until >= timezone.localdate()
+    )

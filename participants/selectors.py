@@ -1,0 +1,93 @@
+"""Reads of participants, already scoped to the user."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from participants.models import Participant, Status
+
+
+def participants_for_list(user):
+    return Participant.objects.visible_to(user).select_related(
+        "referent", "structure_in_charge", "programme_year"
+    )
+
+
+def participant_for_page(user, pk):
+    """The participant if the user may see them, with what the page shows."""
+    return get_object_or_404(
+        Participant.objects.visible_to(user).select_related(
+            "referent__structure",
+            "stand_in",
+            "structure_in_charge",
+            "referred_by",
+            "programme_year",
+        ),
+        pk=pk,
+    )
+
+
+@dataclass
+class TimelineEntry:
+    day: date
+    kind: str
+    title: str
+    text: str
+    author: object
+
+
+def participant_timeline(participant) -> list[TimelineEntry]:
+    """Follow-ups, plan actions, status changes, referent changes and outcomes, newest first."""
+    entries = [
+        TimelineEntry(
+            f.happened_on,
+            "follow_up",
+            f.get_kind_display(),
+            f.summary + (f"\n{_('Prochaine étape')} : {f.next_step}" if f.next_step else ""),
+            f.author,
+        )
+        for f in participant.follow_ups.select_related("author")
+    ]
+    entries += [
+        TimelineEntry(
+            c.changed_at.date(),
+            "status",
+            _("Statut : %(s)s") % {"s": Status(c.to_status).label},
+            c.reason,
+            c.changed_by,
+        )
+        for c in participant.status_changes.select_related("changed_by")
+    ]
+    entries += [
+        TimelineEntry(
+            c.changed_at.date(),
+            "referent",
+            _("Nouveau référent : %(r)s") % {"r": c.to_referent},
+            c.reason,
+            c.changed_by,
+        )
+        for c in participant.referent_changes.select_related("to_referent", "changed_by")
+    ]
+    entries += [
+        TimelineEntry(
+            o.starts_on,
+            "outcome",
+            _("Sortie : %(k)s") % {"k": o.get_kind_display()},
+            o.employer_name,
+            o.recorded_by,
+        )
+        for o in participant.outcomes.select_related("recorded_by")
+    ]
+    entries += [
+        TimelineEntry(
+            a.created_at.date(),
+            "plan_action",
+            _("Action : %(c)s") % {"c": a.get_category_display()},
+            a.description,
+            a.created_by,
+        )
+        for a in participant.plan_actions.select_related("created_by")
+    ]
+    return sorted(entries, key=lambda entry: entry.day, reverse=True)

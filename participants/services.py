@@ -1,0 +1,250 @@
+"""Writes on participants' files. Keyword-only, atomic, raising DomainError in French."""
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacte.exceptions import DomainError
+from pacte.roles import Role
+from participants import permissions
+from participants.eligibility import eligibility_gaps, search_key
+from participants.models import (
+    FollowUp,
+    JusticeMeasure,
+    Outcome,
+    OutcomeKind,
+    Participant,
+    ReferentChange,
+    Status,
+    StatusChange,
+    Task,
+    TaskKind,
+)
+from participants.models.choices import ALLOWED_TRANSITIONS
+
+CHECK_MONTHS = (3, 6, 12)
+
+
+def participant_gaps(participant: Participant) -> list[str]:
+    return eligibility_gaps(
+        criteria=participant.programme_year.criteria,
+        birth_date=participant.birth_date,
+        enrolled_on=participant.enrolled_on,
+        employment_situation=participant.employment_situation,
+        education_level=participant.education_level,
+        leaving_prison=participant.leaving_prison,
+        school_dropout=participant.school_dropout,
+    )
+
+
+def possible_duplicates(*, first_name, last_name, birth_date, territory_id, exclude_pk=None):
+    """Files with the same normalised name and birth date in the territory (unscoped)."""
+    matches = Participant.objects.filter(
+        territory_id=territory_id,
+        search_name=search_key(first_name, last_name),
+        birth_date=birth_date,
+    )
+    return matches.exclude(pk=exclude_pk) if exclude_pk else matches
+
+
+@transaction.atomic
+def participant_create(*, by, participant: Participant, override_reason: str = "") -> Participant:
+    """Save a new file built by the form; eligibility gaps need a coordinator's reason."""
+    if not permissions.can_create_participant(by):
+        raise DomainError(_("Votre rôle ne permet pas de créer un dossier."))
+    if participant.programme_year.territory_id != by.territory_id:
+        raise DomainError(
+            _("Cette année du programme n’est pas celle de votre territoire."),
+            field="programme_year",
+        )
+    participant.territory_id = by.territory_id
+    if by.role == Role.COUNSELLOR:
+        participant.structure_in_charge_id = by.structure_id
+    if participant.referent.structure_id != participant.structure_in_charge_id:
+        raise DomainError(
+            _("Le référent ou la référente doit appartenir à la structure référente."),
+            field="referent",
+        )
+    gaps = participant_gaps(participant)
+    if gaps:
+        if not override_reason.strip():
+            raise DomainError(gaps[0], field="override_reason")
+        if not permissions.can_override_eligibility(by):
+            raise DomainError(
+                _("Seule la coordination peut inscrire un jeune hors critères."),
+                field="override_reason",
+            )
+        participant.eligibility_override_reason = override_reason.strip()
+    participant.search_name = search_key(participant.first_name, participant.last_name)
+    participant.status = Status.REFERRED
+    participant.save()
+    StatusChange.objects.create(
+        participant=participant,
+        from_status="",
+        to_status=Status.REFERRED,
+        changed_by=by,
+        reason=_("Orientation enregistrée"),
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_update(*, by, participant: Participant) -> Participant:
+    if not permissions.can_edit_participant(by, participant):
+        raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
+    participant.search_name = search_key(participant.first_name, participant.last_name)
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def participant_change_status(*, by, participant: Participant, to_status: str, reason: str):
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if not permissions.can_edit_participant(by, participant):
+        raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
+    if to_status not in ALLOWED_TRANSITIONS[participant.status]:
+        raise DomainError(
+            _("Un dossier « %(from)s » ne peut pas passer à « %(to)s ».")
+            % {"from": Status(participant.status).label, "to": Status(to_status).label},
+            field="to_status",
+        )
+    if not reason.strip():
+        raise DomainError(_("Indiquez le motif du changement."), field="reason")
+    StatusChange.objects.create(
+        participant=participant,
+        from_status=participant.status,
+        to_status=to_status,
+        changed_by=by,
+        reason=reason.strip(),
+    )
+    participant.status = to_status
+    participant.save(update_fields=["status", "updated_at"])
+    return participant
+
+
+@transaction.atomic
+def participant_hand_over(*, by, participant: Participant, to_referent, reason: str = ""):
+    if not permissions.can_edit_participant(by, participant):
+        raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
+    if to_referent.role != Role.COUNSELLOR or not to_referent.is_active:
+        raise DomainError(
+            _("Choisissez un conseiller ou une conseillère en activité."), field="to_referent"
+        )
+    if by.role == Role.COUNSELLOR and to_referent.structure_id != by.structure_id:
+        raise DomainError(
+            _("Pour confier ce jeune à une autre structure, adressez-vous à la coordination."),
+            field="to_referent",
+        )
+    if to_referent.territory_id != participant.territory_id:
+        raise DomainError(
+            _("Ce conseiller ne travaille pas sur ce territoire."), field="to_referent"
+        )
+    ReferentChange.objects.create(
+        participant=participant,
+        from_referent=participant.referent,
+        to_referent=to_referent,
+        changed_by=by,
+        reason=reason,
+    )
+    participant.referent = to_referent
+    participant.structure_in_charge_id = to_referent.structure_id
+    participant.save(update_fields=["referent", "structure_in_charge", "updated_at"])
+    return participant
+
+
+@transaction.atomic
+def follow_up_log(
+    *, by, participant: Participant, happened_on, kind, summary, next_step="", next_contact_on=None
+) -> FollowUp:
+    if not permissions.can_log_follow_up(by, participant):
+        raise DomainError(_("Votre rôle ne permet pas d’enregistrer un suivi."))
+    if happened_on > timezone.localdate():
+        raise DomainError(
+            _("Un suivi se note une fois qu’il a eu lieu : la date est à venir."),
+            field="happened_on",
+        )
+    if next_contact_on and next_contact_on < happened_on:
+        raise DomainError(
+            _("Le prochain contact doit suivre la date de ce suivi."), field="next_contact_on"
+        )
+    follow_up = FollowUp.objects.create(
+        participant=participant,
+        author=by,
+        happened_on=happened_on,
+        kind=kind,
+        summary=summary,
+        next_step=next_step,
+        next_contact_on=next_contact_on,
+    )
+    # The needs-attention list reads this date instead of scanning every follow-up.
+    Participant.objects.filter(pk=participant.pk).update(
+        last_follow_up_on=Greatest(
+            Coalesce(F("last_follow_up_on"), Value(happened_on)), Value(happened_on)
+        )
+    )
+    return follow_up
+
+
+@transaction.atomic
+def outcome_record(
+    *, by, participant: Participant, kind, starts_on, employer_name="", employer=None
+) -> Outcome:
+    if not permissions.can_edit_participant(by, participant):
+        raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
+    outcome = Outcome.objects.create(
+        participant=participant,
+        kind=kind,
+        starts_on=starts_on,
+        employer_name=employer_name,
+        employer=employer,
+        recorded_by=by,
+    )
+    if kind in OutcomeKind.checked():
+        Task.objects.bulk_create(
+            Task(
+                participant=participant,
+                assignee=participant.referent,
+                kind=TaskKind.OUTCOME_CHECK,
+                title=_("Vérifier à %(m)s mois : %(o)s")
+                % {"m": months, "o": OutcomeKind(kind).label},
+                due_on=starts_on + relativedelta(months=months),
+                outcome=outcome,
+                check_months=months,
+            )
+            for months in CHECK_MONTHS
+        )
+    if kind in OutcomeKind.exits() and Status.EXITED in ALLOWED_TRANSITIONS[participant.status]:
+        participant_change_status(
+            by=by, participant=participant, to_status=Status.EXITED, reason=OutcomeKind(kind).label
+        )
+    return outcome
+
+
+@transaction.atomic
+def task_complete(*, by, task: Task, maintained=None) -> Task:
+    if task.done_at is not None:
+        return task
+    if task.kind == TaskKind.OUTCOME_CHECK and maintained is None:
+        raise DomainError(_("Indiquez si la solution est toujours en place."), field="maintained")
+    task.done_at = timezone.now()
+    task.done_by = by
+    task.maintained = maintained
+    task.save(update_fields=["done_at", "done_by", "maintained"])
+    return task
+
+
+@transaction.atomic
+def justice_measure_save(*, by, participant: Participant, measure: JusticeMeasure):
+    if not permissions.can_edit_justice(by, participant):
+        raise DomainError(_("Seuls le référent et la coordination modifient la mesure de justice."))
+    if measure.ends_on < measure.starts_on:
+        raise DomainError(_("La fin de la mesure doit suivre son début."), field="ends_on")
+    if bool(measure.out_from) != bool(measure.out_until):
+        raise DomainError(_("Indiquez les deux horaires de sortie, ou aucun."), field="out_until")
+    measure.participant = participant
+    measure.updated_by = by
+    measure.save()
+    return measure

@@ -1,0 +1,238 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pacte.exceptions import DomainError
+from pacte.permissions import rule_required
+from participants import permissions, selectors, services
+from participants.filters import ParticipantFilter
+from participants.forms import (
+    FollowUpForm,
+    JusticeMeasureForm,
+    OutcomeForm,
+    ParticipantForm,
+    StatusChangeForm,
+)
+from participants.models import Participant, Status
+from participants.models.choices import ALLOWED_TRANSITIONS
+
+PAGE_SIZE = 50
+
+
+def _require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _run(form, action):
+    """Call a service; a refused rule comes back as an error next to its field."""
+    try:
+        return action()
+    except DomainError as error:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message)
+        return None
+
+
+@rule_required(permissions.can_list_participants)
+def participant_list(request):
+    participant_filter = ParticipantFilter(
+        request.GET, queryset=selectors.participants_for_list(request.user), user=request.user
+    )
+    page = Paginator(participant_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "participants/participant_list.html",
+        {
+            "filter": participant_filter,
+            "page_obj": page,
+            "count": page.paginator.count,
+            "can_create": permissions.can_create_participant(request.user),
+        },
+    )
+
+
+@rule_required(permissions.can_create_participant)
+def participant_create(request):
+    form = ParticipantForm(request.POST or None, user=request.user)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        duplicates = list(
+            services.possible_duplicates(
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                birth_date=form.cleaned_data["birth_date"],
+                territory_id=request.user.territory_id,
+            ).select_related("structure_in_charge")
+        )
+        if not duplicates or request.POST.get("duplicate_confirmed") == "1":
+            participant = _run(
+                form,
+                lambda: services.participant_create(
+                    by=request.user,
+                    participant=form.save(commit=False),
+                    override_reason=form.cleaned_data["override_reason"],
+                ),
+            )
+            if participant is not None:
+                messages.success(request, _("Le dossier de %(p)s est créé.") % {"p": participant})
+                return redirect("participants:detail", pk=participant.pk)
+            duplicates = []
+    visible = set(
+        Participant.objects.visible_to(request.user)
+        .filter(pk__in=[d.pk for d in duplicates])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "participants/participant_form.html",
+        {
+            "form": form,
+            "participant": None,
+            "duplicates": [(d, d.pk in visible) for d in duplicates],
+        },
+    )
+
+
+def participant_detail(request, pk):
+    participant = selectors.participant_for_page(request.user, pk)
+    user = request.user
+    can_see_justice = permissions.can_view_justice(user, participant)
+    can_edit = permissions.can_edit_participant(user, participant)
+    return render(
+        request,
+        "participants/participant_detail.html",
+        {
+            "participant": participant,
+            "gaps": services.participant_gaps(participant),
+            "timeline": selectors.participant_timeline(participant),
+            "tasks": participant.tasks.filter(done_at__isnull=True).select_related("assignee"),
+            "plan_actions": participant.plan_actions.select_related("partner"),
+            "outcomes": participant.outcomes.all(),
+            "can_edit": can_edit,
+            "can_see_justice": can_see_justice,
+            "can_edit_justice": can_see_justice and permissions.can_edit_justice(user, participant),
+            "justice_measures": participant.justice_measures.all() if can_see_justice else [],
+            "follow_up_form": FollowUpForm()
+            if permissions.can_log_follow_up(user, participant)
+            else None,
+            "status_form": _status_form(participant) if can_edit else None,
+        },
+    )
+
+
+def _status_form(participant, data=None):
+    form = StatusChangeForm(data)
+    allowed = ALLOWED_TRANSITIONS[participant.status]
+    form.fields["to_status"].choices = [(s.value, s.label) for s in Status if s in allowed]
+    return form
+
+
+def participant_update(request, pk):
+    participant = selectors.participant_for_page(request.user, pk)
+    _require(permissions.can_edit_participant(request.user, participant))
+    form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = _run(
+            form,
+            lambda: services.participant_update(
+                by=request.user, participant=form.save(commit=False)
+            ),
+        )
+        if saved is not None:
+            form.save_m2m()
+            messages.success(request, _("Le dossier est enregistré."))
+            return redirect("participants:detail", pk=participant.pk)
+    return render(
+        request,
+        "participants/participant_form.html",
+        {"form": form, "participant": participant, "duplicates": []},
+    )
+
+
+@require_POST
+def follow_up_create(request, pk):
+    participant = selectors.participant_for_page(request.user, pk)
+    _require(permissions.can_log_follow_up(request.user, participant))
+    form = FollowUpForm(request.POST)
+    saved = form.is_valid() and _run(
+        form,
+        lambda: services.follow_up_log(
+            by=request.user, participant=participant, **form.cleaned_data
+        ),
+    )
+    if saved:
+        if not request.htmx:
+            messages.success(request, _("Le suivi est enregistré."))
+            return redirect("participants:detail", pk=participant.pk)
+        form = FollowUpForm()
+    context = {
+        "participant": participant,
+        "follow_up_form": form,
+        "saved": bool(saved),
+        "timeline": selectors.participant_timeline(participant),
+    }
+    if request.htmx:
+        return render(request, "participants/_follow_up_panel.html", context)
+    return render(request, "participants/follow_up_form_page.html", context, status=200)
+
+
+@require_POST
+def status_change(request, pk):
+    participant = selectors.participant_for_page(request.user, pk)
+    _require(permissions.can_edit_participant(request.user, participant))
+    form = _status_form(participant, request.POST)
+    if form.is_valid() and _run(
+        form,
+        lambda: services.participant_change_status(
+            by=request.user, participant=participant, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("Le statut est changé."))
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors))
+    return redirect("participants:detail", pk=participant.pk)
+
+
+def justice_edit(request, pk):
+    participant = selectors.participant_for_page(request.user, pk)
+    _require(
+        permissions.can_view_justice(request.user, participant)
+        and permissions.can_edit_justice(request.user, participant)
+    )
+    current = participant.justice_measures.first()
+    form = JusticeMeasureForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.justice_measure_save(
+                by=request.user, participant=participant, measure=form.save(commit=False)
+            ),
+        ):
+            messages.success(request, _("La mesure de justice est enregistrée."))
+            return redirect("participants:detail", pk=participant.pk)
+    return render(
+        request, "participants/justice_form.html", {"form": form, "participant": participant}
+    )
+
+
+def outcome_create(request, pk):
+    participant = selectors.participant_for_page(request.user, pk)
+    _require(permissions.can_edit_participant(request.user, participant))
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.outcome_record(
+                by=request.user, participant=participant, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("La sortie est enregistrée."))
+            return redirect("participants:detail", pk=participant.pk)
+    return render(
+        request, "participants/outcome_form.html", {"form": form, "participant": participant}
+    )
