@@ -19,21 +19,27 @@ def navigation(request):
         items.append(("Accueil", reverse("home")))
         if can_list_participants(user):
             items.append(("Jeunes", reverse("participants:list")))
+            items.append(("À suivre", reverse("participants:attention")))
+            items.append(("Mes tâches", reverse("participants:tasks")))
         if can_manage_accounts(user):
             items.append(("Comptes", reverse("accounts:list")))
         if user.is_staff:
             items.append(("Administration", reverse("admin:index")))
     sees_programme = user is not None and user.is_authenticated and user.role != Role.RECRUITER
-    current = request.path
+    # The current item is the longest URL the page lies under.
+    current = max(
+        (
+            url
+            for _label, url in items
+            if request.path == url or (url != "/" and request.path.startswith(url))
+        ),
+        key=len,
+        default=None,
+    )
     return {
         "service_name": settings.SITE_NAME if sees_programme else settings.SITE_PUBLIC_NAME,
         "service_operator": settings.SITE_OPERATOR,
         "nav_items": [
-            {
-                "label": label,
-                "url": url,
-                "current": current == url or (url != "/" and current.startswith(url)),
-            }
-            for label, url in items
+            {"label": label, "url": url, "current": url == current} for label, url in items
         ],
     }

@@ -10,6 +10,7 @@ from participants.models import (
     JusticeMeasure,
     Outcome,
     Participant,
+    PlanAction,
     ProgrammeYear,
     Sector,
     Status,
@@ -170,3 +171,63 @@ class OutcomeForm(forms.ModelForm):
         model = Outcome
         fields = ["kind", "starts_on", "employer_name"]
         widgets = {"starts_on": date_widget()}
+
+
+class PlanActionForm(forms.ModelForm):
+    class Meta:
+        model = PlanAction
+        fields = ["category", "description", "partner", "status", "due_on"]
+        widgets = {"due_on": date_widget()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Structure.objects.in_territory_of(user)
+
+
+def _counsellors_of(territory_id):
+    return User.objects.filter(
+        role=Role.COUNSELLOR, is_active=True, structure__territory_id=territory_id
+    ).select_related("structure")
+
+
+class HandOverForm(forms.Form):
+    to_referent = forms.ModelChoiceField(
+        label=_("Nouveau référent ou nouvelle référente"), queryset=User.objects.none()
+    )
+    reason = forms.CharField(
+        label=_("Motif"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, participant, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = _counsellors_of(participant.territory_id).exclude(pk=participant.referent_id)
+        if user.role == Role.COUNSELLOR:
+            choices = choices.filter(structure_id=user.structure_id)
+        self.fields["to_referent"].queryset = choices
+        self.fields["to_referent"].label_from_instance = lambda u: f"{u} — {u.structure}"
+
+
+class StandInForm(forms.Form):
+    stand_in = forms.ModelChoiceField(
+        label=_("Remplaçant ou remplaçante"),
+        required=False,
+        queryset=User.objects.none(),
+        help_text=_("Laisser vide pour mettre fin au remplacement."),
+    )
+    stand_in_until = forms.DateField(label=_("Jusqu’au"), required=False, widget=date_widget())
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stand_in"].queryset = _counsellors_of(participant.territory_id).exclude(
+            pk=participant.referent_id
+        )
+        self.fields["stand_in"].label_from_instance = lambda u: f"{u} — {u.structure}"
+
+
+class OutcomeCheckForm(forms.Form):
+    maintained = forms.TypedChoiceField(
+        label=_("La solution est-elle toujours en place ?"),
+        choices=[("1", _("Oui, toujours en place")), ("0", _("Non, elle a pris fin"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )

@@ -70,3 +70,12 @@ def _stands_in(user, participant) -> bool:
     return participant.stand_in_id == user.pk and (
         participant.stand_in_until is None or participant.stand_in_until >= timezone.localdate()
     )
+
+
+def can_export_participants(user) -> bool:
+    """Exports leave the application: the coordination and the pilot only."""
+    return user.is_authenticated and user.role in {Role.COORDINATOR, Role.PILOT}
+
+
+def can_complete_task(user, task) -> bool:
+    return task.assignee_id == user.pk or can_edit_participant(user, task.participant)

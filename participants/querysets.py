@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +15,55 @@ def _stand_in(user):
     )
 
 
-class ParticipantQuerySet(models.QuerySet):
+STALE_AFTER_DAYS = 30
+JUSTICE_ENDING_WITHIN_DAYS = 60
+
+
+class AttentionMixin:
+    def with_attention(self, user):
+        """Flag why each participant needs attention (domain.md), as the user may know it.
+
+        A justice measure ending soon counts only where the user may read the measure:
+        nobody else learns of it, not even by the row's presence.
+        """
+        from participants.models import JusticeMeasure, Task, TaskKind
+
+        today = timezone.localdate()
+        cutoff = today - dt.timedelta(days=STALE_AFTER_DAYS)
+        justice_ending = models.Exists(
+            JusticeMeasure.objects.filter(
+                participant=models.OuterRef("pk"),
+                ends_on__gte=today,
+                ends_on__lte=today + dt.timedelta(days=JUSTICE_ENDING_WITHIN_DAYS),
+            )
+        )
+        justice_readable = Q(pk__in=self.model.objects.justice_visible_to(user).values("pk"))
+        return self.exclude(status="exited").annotate(
+            stale=models.ExpressionWrapper(
+                Q(last_follow_up_on__lt=cutoff)
+                | Q(last_follow_up_on__isnull=True, enrolled_on__lt=cutoff),
+                output_field=models.BooleanField(),
+            ),
+            justice_ending=models.ExpressionWrapper(
+                justice_readable & Q(justice_ending), output_field=models.BooleanField()
+            ),
+            check_due=models.Exists(
+                Task.objects.filter(
+                    participant=models.OuterRef("pk"),
+                    kind=TaskKind.OUTCOME_CHECK,
+                    done_at__isnull=True,
+                    due_on__lte=today,
+                )
+            ),
+        )
+
+    def needs_attention(self, user):
+        return self.with_attention(user).filter(
+            Q(stale=True) | Q(justice_ending=True) | Q(check_due=True)
+        )
+
+
+class ParticipantQuerySet(AttentionMixin, models.QuerySet):
     """Every read of participants starts here, scoped to the user (domain.md, need-to-know)."""
 
     def visible_to(self, user):

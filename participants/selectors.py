@@ -6,7 +6,7 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from participants.models import Participant, Status
+from participants.models import Participant, Status, Task
 
 
 def participants_for_list(user):
@@ -91,3 +91,26 @@ def participant_timeline(participant) -> list[TimelineEntry]:
         for a in participant.plan_actions.select_related("created_by")
     ]
     return sorted(entries, key=lambda entry: entry.day, reverse=True)
+
+
+def participants_needing_attention(user):
+    """No follow-up for 30 days, justice measure ending within 60 days, outcome check due."""
+    return (
+        Participant.objects.visible_to(user)
+        .needs_attention(user)
+        .select_related("referent", "structure_in_charge")
+        .order_by("last_follow_up_on", "last_name", "pk")
+    )
+
+
+def open_tasks_for(user):
+    """The user's own open tasks, on participants they still see, oldest due first."""
+    return (
+        Task.objects.filter(
+            assignee=user,
+            done_at__isnull=True,
+            participant__in=Participant.objects.visible_to(user),
+        )
+        .select_related("participant", "outcome")
+        .order_by("due_on", "pk")
+    )

@@ -17,6 +17,8 @@ from participants.models import (
     Outcome,
     OutcomeKind,
     Participant,
+    PlanAction,
+    PlanActionStatus,
     ReferentChange,
     Status,
     StatusChange,
@@ -248,3 +250,49 @@ def justice_measure_save(*, by, participant: Participant, measure: JusticeMeasur
     measure.updated_by = by
     measure.save()
     return measure
+
+
+@transaction.atomic
+def participant_set_stand_in(*, by, participant: Participant, stand_in, until) -> Participant:
+    """A colleague stands in during the referent's absence, until a date (or stops)."""
+    if not permissions.can_edit_participant(by, participant):
+        raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
+    if stand_in is not None:
+        if stand_in.role != Role.COUNSELLOR or not stand_in.is_active:
+            raise DomainError(
+                _("Choisissez un conseiller ou une conseillère en activité."), field="stand_in"
+            )
+        if stand_in == participant.referent:
+            raise DomainError(_("Le référent ne peut pas se remplacer lui-même."), field="stand_in")
+        if until is None or until < timezone.localdate():
+            raise DomainError(
+                _("Indiquez jusqu’à quand dure le remplacement."), field="stand_in_until"
+            )
+    participant.stand_in = stand_in
+    participant.stand_in_until = until if stand_in else None
+    participant.save(update_fields=["stand_in", "stand_in_until", "updated_at"])
+    return participant
+
+
+@transaction.atomic
+def plan_action_create(
+    *,
+    by,
+    participant: Participant,
+    category,
+    description,
+    partner=None,
+    status=PlanActionStatus.PLANNED,
+    due_on=None,
+) -> PlanAction:
+    if not permissions.can_edit_participant(by, participant):
+        raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
+    return PlanAction.objects.create(
+        participant=participant,
+        category=category,
+        description=description,
+        partner=partner,
+        status=status,
+        due_on=due_on,
+        created_by=by,
+    )

@@ -1,22 +1,31 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacte.exceptions import DomainError
 from pacte.permissions import rule_required
+from pacte.spreadsheets import csv_response, xlsx_response
 from participants import permissions, selectors, services
+from participants.exports import export_table
 from participants.filters import ParticipantFilter
 from participants.forms import (
     FollowUpForm,
+    HandOverForm,
     JusticeMeasureForm,
+    OutcomeCheckForm,
     OutcomeForm,
     ParticipantForm,
+    PlanActionForm,
+    StandInForm,
     StatusChangeForm,
 )
-from participants.models import Participant, Status
+from participants.models import Participant, Status, Task, TaskKind
 from participants.models.choices import ALLOWED_TRANSITIONS
 
 PAGE_SIZE = 50
@@ -51,6 +60,7 @@ def participant_list(request):
             "page_obj": page,
             "count": page.paginator.count,
             "can_create": permissions.can_create_participant(request.user),
+            "can_export": permissions.can_export_participants(request.user),
         },
     )
 
@@ -236,3 +246,135 @@ def outcome_create(request, pk):
     return render(
         request, "participants/outcome_form.html", {"form": form, "participant": participant}
     )
+
+
+@rule_required(permissions.can_list_participants)
+def attention_list(request):
+    participants = selectors.participants_needing_attention(request.user)
+    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "participants/attention_list.html",
+        {"page_obj": page, "count": page.paginator.count},
+    )
+
+
+@rule_required(permissions.can_list_participants)
+def task_list(request):
+    tasks = selectors.open_tasks_for(request.user)
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "participants/task_list.html",
+        {"page_obj": page, "count": page.paginator.count, "check_form": OutcomeCheckForm()},
+    )
+
+
+@require_POST
+def task_complete(request, pk):
+    task = get_object_or_404(
+        Task.objects.filter(
+            participant__in=Participant.objects.visible_to(request.user)
+        ).select_related("participant"),
+        pk=pk,
+    )
+    _require(permissions.can_complete_task(request.user, task))
+    form = OutcomeCheckForm(request.POST) if task.kind == TaskKind.OUTCOME_CHECK else None
+    maintained = form.cleaned_data["maintained"] if form and form.is_valid() else None
+    try:
+        services.task_complete(by=request.user, task=task, maintained=maintained)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Tâche faite : %(t)s") % {"t": task.title})
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("participants:tasks")
+
+
+def plan_action_create(request, pk):
+    participant = selectors.participant_for_page(request.user, pk)
+    _require(permissions.can_edit_participant(request.user, participant))
+    form = PlanActionForm(request.POST or None, user=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            form,
+            lambda: services.plan_action_create(
+                by=request.user, participant=participant, **form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, _("L’action est ajoutée au parcours."))
+        return redirect("participants:detail", pk=participant.pk)
+    return render(
+        request,
+        "participants/simple_form.html",
+        {"form": form, "participant": participant, "title": _("Ajouter une action au parcours")},
+    )
+
+
+def hand_over(request, pk):
+    participant = selectors.participant_for_page(request.user, pk)
+    _require(permissions.can_edit_participant(request.user, participant))
+    form = HandOverForm(request.POST or None, participant=participant, user=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            form,
+            lambda: services.participant_hand_over(
+                by=request.user, participant=participant, **form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, _("Le jeune est confié à %(r)s.") % {"r": participant.referent})
+        return redirect("participants:detail", pk=participant.pk)
+    return render(
+        request,
+        "participants/simple_form.html",
+        {"form": form, "participant": participant, "title": _("Changer de référent")},
+    )
+
+
+def stand_in(request, pk):
+    participant = selectors.participant_for_page(request.user, pk)
+    _require(permissions.can_edit_participant(request.user, participant))
+    initial = {"stand_in": participant.stand_in, "stand_in_until": participant.stand_in_until}
+    form = StandInForm(request.POST or None, participant=participant, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            form,
+            lambda: services.participant_set_stand_in(
+                by=request.user,
+                participant=participant,
+                stand_in=form.cleaned_data["stand_in"],
+                until=form.cleaned_data["stand_in_until"],
+            ),
+        )
+    ):
+        messages.success(request, _("Le remplacement est enregistré."))
+        return redirect("participants:detail", pk=participant.pk)
+    return render(
+        request,
+        "participants/simple_form.html",
+        {"form": form, "participant": participant, "title": _("Remplacement pendant une absence")},
+    )
+
+
+@rule_required(permissions.can_export_participants)
+def participant_export(request, fmt):
+    participant_filter = ParticipantFilter(
+        request.GET, queryset=selectors.participants_for_list(request.user), user=request.user
+    )
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    headers, rows = export_table(request.user, participant_filter.qs)
+    filename = f"jeunes-{timezone.localdate():%Y-%m-%d}"
+    if fmt == "xlsx":
+        return xlsx_response(filename, headers, rows, sheet="Jeunes")
+    return csv_response(filename, headers, rows)

@@ -3,7 +3,7 @@ from django.test import Client
 
 from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
 from pacte.roles import Role
-from participants.factories import ParticipantFactory, ProgrammeYearFactory
+from participants.factories import ParticipantFactory, ProgrammeYearFactory, TaskFactory
 from tests import strict_templates
 
 
@@ -64,6 +64,7 @@ def users(paris, other_territory, prefecture, mission_locale):
         structure_in_charge=mission_locale,
         referent=accounts[Role.COUNSELLOR],
     )
+    accounts["task"] = TaskFactory(participant=accounts["participant"])
     return accounts
 
 

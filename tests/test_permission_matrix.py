@@ -112,6 +112,21 @@ MATRIX = {
         file_readers(**{ADMIN: 403, PILOT: 403}),
     ),
     "participants:outcome_create": ("get", paris_participant, file_readers(**{PILOT: 403})),
+    "participants:attention": ("get", None, file_readers(**{OTHER: 200, RECR: 403})),
+    "participants:tasks": ("get", None, file_readers(**{OTHER: 200, RECR: 403})),
+    "participants:task_complete": (
+        "post",
+        lambda users: [users["task"].pk],
+        file_readers(**{ADMIN: 302, COORD: 302, COUNS: 302, PILOT: 403}),
+    ),
+    "participants:export": (
+        "get",
+        lambda users: ["csv"],
+        file_readers(**{ADMIN: 403, COUNS: 403, RECR: 403, OTHER: 200}),
+    ),
+    "participants:plan_action_create": ("get", paris_participant, file_readers(**{PILOT: 403})),
+    "participants:hand_over": ("get", paris_participant, file_readers(**{PILOT: 403})),
+    "participants:stand_in": ("get", paris_participant, file_readers(**{PILOT: 403})),
 }
 
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin guards itself (is_staff)

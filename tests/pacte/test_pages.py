@@ -32,8 +32,19 @@ def test_navigation_shows_only_what_the_role_may_open(client_for, users):
     coordinator_nav = client_for(users[Role.COORDINATOR]).get("/").context["nav_items"]
     counsellor_nav = client_for(users[Role.COUNSELLOR]).get("/").context["nav_items"]
 
-    assert [item["label"] for item in coordinator_nav] == ["Accueil", "Jeunes", "Comptes"]
-    assert [item["label"] for item in counsellor_nav] == ["Accueil", "Jeunes"]
+    assert [item["label"] for item in coordinator_nav] == [
+        "Accueil",
+        "Jeunes",
+        "À suivre",
+        "Mes tâches",
+        "Comptes",
+    ]
+    assert [item["label"] for item in counsellor_nav] == [
+        "Accueil",
+        "Jeunes",
+        "À suivre",
+        "Mes tâches",
+    ]
     recruiter_nav = client_for(users[Role.RECRUITER]).get("/").context["nav_items"]
     assert [item["label"] for item in recruiter_nav] == ["Accueil"]
 

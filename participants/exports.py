@@ -1,0 +1,73 @@
+"""The participants list as a spreadsheet: what the user sees, justice only where allowed."""
+
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
+
+from pacte.roles import Role
+from participants.models import JusticeKind, JusticeMeasure, Participant, Status
+
+BASE_HEADERS = [
+    _("Nom"),
+    _("Prénom"),
+    _("Date de naissance"),
+    _("Téléphone"),
+    _("E-mail"),
+    _("Statut"),
+    _("Année"),
+    _("Entrée le"),
+    _("Orienté par"),
+    _("Structure référente"),
+    _("Référent ou référente"),
+    _("QPV"),
+    _("Dernier suivi"),
+]
+JUSTICE_HEADERS = [_("Mesure de justice"), _("Fin de la mesure")]
+
+
+def shows_justice_columns(user) -> bool:
+    return user.role in {Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR}
+
+
+def export_table(user, queryset):
+    """Headers and a row iterator, for a queryset already scoped and filtered."""
+    with_justice = shows_justice_columns(user)
+    queryset = queryset.select_related(
+        "referred_by", "structure_in_charge", "referent", "programme_year"
+    )
+    if with_justice:
+        latest = JusticeMeasure.objects.filter(participant=OuterRef("pk")).order_by(
+            "-ends_on", "-pk"
+        )
+        readable = Participant.objects.justice_visible_to(user).values("pk")
+        queryset = queryset.annotate(
+            justice_kind=Subquery(latest.values("kind")[:1]),
+            justice_ends_on=Subquery(latest.values("ends_on")[:1]),
+            justice_readable=ExpressionWrapper(Q(pk__in=readable), output_field=BooleanField()),
+        )
+    headers = BASE_HEADERS + (JUSTICE_HEADERS if with_justice else [])
+
+    def rows():
+        for p in queryset.iterator(chunk_size=2000):
+            row = [
+                p.last_name,
+                p.first_name,
+                p.birth_date,
+                p.phone,
+                p.email,
+                Status(p.status).label,
+                p.programme_year.year,
+                p.enrolled_on,
+                p.referred_by.name,
+                p.structure_in_charge.name,
+                str(p.referent),
+                p.lives_in_qpv,
+                p.last_follow_up_on,
+            ]
+            if with_justice:
+                if p.justice_readable and p.justice_kind:
+                    row += [JusticeKind(p.justice_kind).label, p.justice_ends_on]
+                else:
+                    row += [None, None]
+            yield row
+
+    return headers, rows()
