@@ -7,6 +7,10 @@ class PacteConfig(AppConfig):
     verbose_name = "Pacte 2ème chance"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from pacte.middleware import record_login_time
         from pacte.roles import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="pacte-role-groups")
+        user_logged_in.connect(record_login_time, dispatch_uid="pacte-login-time")

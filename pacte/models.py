@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from pacte.roles import STAFF_ROLES, Role, group_name
@@ -126,6 +127,12 @@ class User(AbstractUser):
     @property
     def is_expired(self) -> bool:
         return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    def get_session_auth_hash(self):
+        """Sessions hold this hash: a new password or a new role ends every open session."""
+        return salted_hmac(
+            "pacte.User.session", f"{self.password}|{self.role}", algorithm="sha256"
+        ).hexdigest()
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")

@@ -69,3 +69,7 @@ def ensure_role_groups(*, using: str = "default", apps=global_apps, **kwargs) ->
                 )
             )
         group.permissions.set(perms)
+
+
+# Roles that open participants' files: they need the second factor (recruiters do not).
+SECOND_FACTOR_ROLES = {Role.ADMINISTRATOR, Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR}

@@ -5,6 +5,7 @@ Production is this same module with DEBUG off and the environment set; it then
 refuses to start on a development default.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -64,6 +65,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "crispy_forms",
     "django_filters",
     "django_htmx",
@@ -72,15 +78,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "pacte.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pacte.middleware.SessionLimitsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "pacte.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -117,7 +129,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts ------------------------------------------------------------------
 AUTH_USER_MODEL = "pacte.User"
-AUTHENTICATION_BACKENDS = ["pacte.auth_backends.AccountBackend"]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out user or address before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "pacte.auth_backends.AccountBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -135,6 +151,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # an account invitation stays valid three days
+
+# Brute force (django-axes): 5 failures from one username or one address, then a cool-off.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if env_bool("BEHIND_TLS_PROXY", False)
+    else ["REMOTE_ADDR"]
+)
+
+# Second factor (django-otp, TOTP): required for every role that opens a file when
+# DEBUG is off; with DEBUG on only if PACTE_OTP_REQUIRED is set.
+PACTE_OTP_REQUIRED = env_bool("PACTE_OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Préfecture — Café-métiers"
+PACTE_RECOVERY_CODES = 10
+
+# Sessions: 30 minutes idle, 10 hours at most, whatever the activity.
+PACTE_SESSION_IDLE_SECONDS = 30 * 60
+PACTE_SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
+SESSION_COOKIE_AGE = PACTE_SESSION_ABSOLUTE_SECONDS
 
 # Locale ----------------------------------------------------------------------
 LANGUAGE_CODE = "fr-fr"
@@ -195,6 +235,22 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Forms -----------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["crispy_dsfr"]

@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pacte.forms import AccountPasswordResetForm
-from pacte.views import accounts, health, pages
+from pacte.middleware import otp_exempt
+from pacte.views import accounts, health, pages, second_factor
 
 accounts_patterns = (
     [
@@ -23,7 +24,13 @@ urlpatterns = [
     path(
         "connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("connexion/second-facteur/", second_factor.second_factor, name="second_factor"),
+    path(
+        "connexion/second-facteur/activation/",
+        second_factor.second_factor_setup,
+        name="second_factor_setup",
+    ),
+    path("deconnexion/", otp_exempt(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "mot-de-passe/changer/",
         auth_views.PasswordChangeView.as_view(),

@@ -68,4 +68,6 @@ def search_key(*parts: str) -> str:
     text = " ".join(part for part in parts if part)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.casefold().replace("-", " ").replace("’", " ").split())
+    for separator in ("-", "’", "'"):
+        stripped = stripped.replace(separator, " ")
+    return " ".join(stripped.casefold().split())

@@ -23,6 +23,7 @@ class ParticipantFilter(django_filters.FilterSet):
         label=_("Année"), queryset=ProgrammeYear.objects.none(), empty_label=_("Toutes")
     )
     lives_in_qpv = django_filters.BooleanFilter(label=_("Habite un QPV"))
+    attention = django_filters.BooleanFilter(label=_("À suivre"), method="filter_attention")
     sort = StableOrderingFilter(
         label=_("Trier par"),
         fields=(
@@ -43,6 +44,7 @@ class ParticipantFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         structures = Structure.objects.in_territory_of(user)
         self.filters["structure_in_charge"].queryset = structures
         self.filters["referent"].queryset = User.objects.filter(
@@ -56,3 +58,7 @@ class ParticipantFilter(django_filters.FilterSet):
         for word in search_key(value).split():
             queryset = queryset.filter(search_name__contains=word)
         return queryset
+
+    def filter_attention(self, queryset, name, value):
+        flagged = queryset.needs_attention(self.user).values("pk")
+        return queryset.filter(pk__in=flagged) if value else queryset.exclude(pk__in=flagged)

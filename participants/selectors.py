@@ -6,7 +6,7 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from participants.models import Participant, Status, Task
+from participants.models import Participant, Status, Task, TaskKind
 
 
 def participants_for_list(user):
@@ -39,7 +39,8 @@ class TimelineEntry:
 
 
 def participant_timeline(participant) -> list[TimelineEntry]:
-    """Follow-ups, plan actions, status changes, referent changes and outcomes, newest first."""
+    """Follow-ups, plan actions, status and referent changes, outcomes and their checks,
+    newest first."""
     entries = [
         TimelineEntry(
             f.happened_on,
@@ -89,6 +90,18 @@ def participant_timeline(participant) -> list[TimelineEntry]:
             a.created_by,
         )
         for a in participant.plan_actions.select_related("created_by")
+    ]
+    entries += [
+        TimelineEntry(
+            t.done_at.date(),
+            "check",
+            t.title,
+            (_("Solution toujours en place") if t.maintained else _("La solution a pris fin"))
+            if t.kind == TaskKind.OUTCOME_CHECK
+            else _("Fait"),
+            t.done_by,
+        )
+        for t in participant.tasks.filter(done_at__isnull=False).select_related("done_by")
     ]
     return sorted(entries, key=lambda entry: entry.day, reverse=True)
 

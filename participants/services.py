@@ -63,6 +63,15 @@ def participant_create(*, by, participant: Participant, override_reason: str = "
             field="programme_year",
         )
     participant.territory_id = by.territory_id
+    # A counsellor's structure in charge is their own, set just below.
+    fields = (
+        ["referred_by"] if by.role == Role.COUNSELLOR else ["referred_by", "structure_in_charge"]
+    )
+    for field in fields:
+        if getattr(participant, field).territory_id != by.territory_id:
+            raise DomainError(
+                _("Cette structure n’appartient pas à votre territoire."), field=field
+            )
     if by.role == Role.COUNSELLOR:
         participant.structure_in_charge_id = by.structure_id
     if participant.referent.structure_id != participant.structure_in_charge_id:
@@ -227,6 +236,10 @@ def outcome_record(
 
 @transaction.atomic
 def task_complete(*, by, task: Task, maintained=None) -> Task:
+    # Re-read under lock: two submissions at once complete the task once.
+    task = Task.objects.select_for_update().select_related("participant").get(pk=task.pk)
+    if not permissions.can_complete_task(by, task):
+        raise DomainError(_("Cette tâche n’est pas la vôtre."))
     if task.done_at is not None:
         return task
     if task.kind == TaskKind.OUTCOME_CHECK and maintained is None:

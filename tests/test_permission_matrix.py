@@ -71,6 +71,9 @@ MATRIX = {
     "healthz": ("get", None, everyone(200)),
     "login": ("get", None, {**everyone(302), ANON: 200}),
     "logout": ("post", None, everyone(302)),
+    # Without a device yet, the second-factor page leads to its activation.
+    "second_factor": ("get", None, logged_in(302)),
+    "second_factor_setup": ("get", None, logged_in(200)),
     "password_change": ("get", None, logged_in(200)),
     "password_change_done": ("get", None, logged_in(200)),
     "password_reset": ("get", None, everyone(200)),

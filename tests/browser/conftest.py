@@ -66,3 +66,17 @@ def axe_check():
         return results
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violation(page):
+    """Fail a journey whose page broke the Content-Security-Policy (inline script or style)."""
+    violations = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
+    yield
+    assert violations == []

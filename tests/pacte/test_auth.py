@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from pacte.factories import DEMO_PASSWORD, UserFactory
 from pacte.roles import Role
+from tests.helpers import password_login
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_an_expired_account_cannot_log_in(client, users):
     recruiter.expires_on = timezone.localdate() - dt.timedelta(days=1)
     recruiter.save()
 
-    logged_in = client.login(username="t-recruteur", password=DEMO_PASSWORD)
+    logged_in = password_login(client, "t-recruteur", DEMO_PASSWORD)
 
     assert not logged_in
 

@@ -7,6 +7,7 @@ from pacte.factories import DEMO_PASSWORD
 from pacte.models import Structure, Territory, User
 from pacte.roles import Role
 from participants.models import FollowUp, Participant, Status
+from tests.helpers import password_login
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_demo_accounts_log_in(client):
     call_command("seed_demo")
 
     for username in EXPECTED_ROLES:
-        assert client.login(username=username, password=DEMO_PASSWORD), username
+        assert password_login(client, username, DEMO_PASSWORD), username
         client.logout()
 
 

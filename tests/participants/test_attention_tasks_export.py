@@ -203,3 +203,32 @@ def test_a_coordinator_hands_a_participant_over_and_sets_a_stand_in(client_for, 
     assert participant.referent == new_referent
     assert participant.referent_changes.get().reason == "Départ en congé"
     assert participant.stand_in == stand_in
+
+
+def test_the_participants_list_filters_on_needs_attention(client_for, users, participant):
+    stale = sibling(participant, last_follow_up_on=TODAY - dt.timedelta(days=45))
+
+    response = client_for(users[Role.COORDINATOR]).get(
+        reverse("participants:list"), {"attention": "true"}
+    )
+
+    assert [p.pk for p in response.context["page_obj"].object_list] == [stale.pk]
+
+
+def test_a_done_outcome_check_appears_in_the_timeline(client_for, users, participant):
+    counsellor = users[Role.COUNSELLOR]
+    outcome_record(
+        by=counsellor,
+        participant=participant,
+        kind=OutcomeKind.TRAINING,
+        starts_on=TODAY - dt.timedelta(days=100),
+    )
+    check = Task.objects.get(check_months=3)
+    client = client_for(counsellor)
+    client.post(reverse("participants:task_complete", args=[check.pk]), {"maintained": "0"})
+
+    timeline = client.get(reverse("participants:detail", args=[participant.pk])).context["timeline"]
+
+    assert any(
+        entry.kind == "check" and entry.text == "La solution a pris fin" for entry in timeline
+    )
