@@ -5,9 +5,13 @@ a role without the right gets 403; an object out of the user's scope is a 404.
 A URL added without a row here fails `test_every_url_is_in_the_matrix`.
 """
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from pacte.factories import UserFactory
 from pacte.roles import Role
 
 ANON = "anonymous"
@@ -148,18 +152,51 @@ def url_names(patterns=None, namespace=""):
             yield f"{namespace}{pattern.name}"
 
 
+# Pages anyone may open without logging in. Nothing else may answer an anonymous visitor.
+PUBLIC = {
+    "healthz",
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "legal_notice",
+    "accessibility",
+    "personal_data",
+    "logout",
+}
+
+# Accounts that exist but may no longer log in: treated as anonymous everywhere.
+LOCKED = ["deactivated", "expired"]
+
+
 def test_every_url_is_in_the_matrix():
     assert set(url_names()) == set(MATRIX)
 
 
-CASES = [(name, who) for name in MATRIX for who in WHO]
+def test_only_the_public_list_answers_without_login():
+    answering = {name for name, (_m, _a, expected) in MATRIX.items() if expected[ANON] != LOGIN}
+
+    assert answering == PUBLIC
+
+
+CASES = [(name, who) for name in MATRIX for who in WHO + LOCKED]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "who"), CASES, ids=[f"{n}-{w}" for n, w in CASES])
 def test_permission_matrix(client, users, name, who):
     method, args, expected = MATRIX[name]
-    if who != ANON:
+    if who in LOCKED:
+        account = UserFactory(role=Role.COORDINATOR, structure=users[COORD].structure)
+        client.force_login(account)
+        if who == "deactivated":
+            account.is_active = False
+        else:
+            account.expires_on = timezone.localdate() - dt.timedelta(days=1)
+        account.save()
+        expected = {who: expected[ANON]}
+    elif who != ANON:
         client.force_login(users[who])
     url = reverse(name, args=args(users) if args else None)
 

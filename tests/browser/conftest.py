@@ -74,9 +74,9 @@ def _no_csp_violation(page):
     violations = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     yield
     assert violations == []
