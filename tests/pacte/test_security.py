@@ -388,3 +388,12 @@ def test_anonymous_user_has_no_role_related_access():
     from participants.permissions import can_list_participants
 
     assert not can_list_participants(AnonymousUser())
+
+
+def test_the_admin_site_needs_the_second_factor_too(client, users, otp_required):
+    client.force_login(users[Role.ADMINISTRATOR])
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("second_factor"))
