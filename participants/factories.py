@@ -16,6 +16,8 @@ from participants.models import (
     JusticeKind,
     JusticeMeasure,
     Participant,
+    PlanAction,
+    PlanActionCategory,
     ProgrammeYear,
     Status,
     Task,
@@ -103,3 +105,13 @@ class TaskFactory(DjangoModelFactory):
     kind = TaskKind.OTHER
     title = "Rappeler le jeune"
     due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=7))
+
+
+class PlanActionFactory(DjangoModelFactory):
+    class Meta:
+        model = PlanAction
+
+    participant = factory.SubFactory(ParticipantFactory)
+    category = PlanActionCategory.ID_PAPERS
+    description = "Renouveler la carte d’identité"
+    created_by = factory.SelfAttribute("participant.referent")

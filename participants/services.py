@@ -309,3 +309,15 @@ def plan_action_create(
         due_on=due_on,
         created_by=by,
     )
+
+
+@transaction.atomic
+def plan_action_update(
+    *, by, action: PlanAction, category, description, partner=None, status, due_on=None
+) -> PlanAction:
+    if not permissions.can_edit_participant(by, action.participant):
+        raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
+    action.category, action.description, action.partner = category, description, partner
+    action.status, action.due_on = status, due_on
+    action.save()
+    return action

@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:pk>/justice/", views.justice_edit, name="justice_edit"),
     path("<int:pk>/sorties/nouvelle/", views.outcome_create, name="outcome_create"),
     path("<int:pk>/actions/nouvelle/", views.plan_action_create, name="plan_action_create"),
+    path(
+        "<int:pk>/actions/<int:action_pk>/",
+        views.plan_action_update,
+        name="plan_action_update",
+    ),
     path("<int:pk>/referent/", views.hand_over, name="hand_over"),
     path("<int:pk>/remplacement/", views.stand_in, name="stand_in"),
 ]

@@ -378,3 +378,27 @@ def participant_export(request, fmt):
     if fmt == "xlsx":
         return xlsx_response(filename, headers, rows, sheet="Jeunes")
     return csv_response(filename, headers, rows)
+
+
+def plan_action_update(request, pk, action_pk):
+    participant = selectors.participant_for_page(request.user, pk)
+    _require(permissions.can_edit_participant(request.user, participant))
+    action = get_object_or_404(participant.plan_actions, pk=action_pk)
+    form = PlanActionForm(request.POST or None, instance=action, user=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            form,
+            lambda: services.plan_action_update(
+                by=request.user, action=action, **form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, _("L’action est mise à jour."))
+        return redirect("participants:detail", pk=participant.pk)
+    return render(
+        request,
+        "participants/simple_form.html",
+        {"form": form, "participant": participant, "title": _("Modifier une action du parcours")},
+    )

@@ -3,7 +3,12 @@ from django.test import Client
 
 from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
 from pacte.roles import Role
-from participants.factories import ParticipantFactory, ProgrammeYearFactory, TaskFactory
+from participants.factories import (
+    ParticipantFactory,
+    PlanActionFactory,
+    ProgrammeYearFactory,
+    TaskFactory,
+)
 from tests import strict_templates
 
 
@@ -65,6 +70,7 @@ def users(paris, other_territory, prefecture, mission_locale):
         referent=accounts[Role.COUNSELLOR],
     )
     accounts["task"] = TaskFactory(participant=accounts["participant"])
+    accounts["plan_action"] = PlanActionFactory(participant=accounts["participant"])
     return accounts
 
 

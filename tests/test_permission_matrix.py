@@ -132,6 +132,11 @@ MATRIX = {
         file_readers(**{ADMIN: 403, COUNS: 403, RECR: 403, OTHER: 200}),
     ),
     "participants:plan_action_create": ("get", paris_participant, file_readers(**{PILOT: 403})),
+    "participants:plan_action_update": (
+        "get",
+        lambda users: [users["participant"].pk, users["plan_action"].pk],
+        file_readers(**{PILOT: 403}),
+    ),
     "participants:hand_over": ("get", paris_participant, file_readers(**{PILOT: 403})),
     "participants:stand_in": ("get", paris_participant, file_readers(**{PILOT: 403})),
 }

@@ -232,3 +232,15 @@ def test_a_done_outcome_check_appears_in_the_timeline(client_for, users, partici
     assert any(
         entry.kind == "check" and entry.text == "La solution a pris fin" for entry in timeline
     )
+
+
+def test_a_plan_action_moves_to_done(client_for, users, participant):
+    action = users["plan_action"]
+
+    client_for(users[Role.COUNSELLOR]).post(
+        reverse("participants:plan_action_update", args=[participant.pk, action.pk]),
+        {"category": action.category, "description": action.description, "status": "done"},
+    )
+
+    action.refresh_from_db()
+    assert action.status == "done"
