@@ -1,9 +1,13 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pacte.models import Structure, User
 from pacte.roles import Role
+
+# A yes / no filter whose empty choice reads "Tous" (not Django's "Inconnu").
+YES_NO_ALL = forms.Select(choices=[("", _("Tous")), ("true", _("Oui")), ("false", _("Non"))])
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -27,7 +31,7 @@ class AccountFilter(django_filters.FilterSet):
         method="filter_active",
     )
     sort = StableOrderingFilter(
-        label=_("Trier par"),
+        widget=forms.HiddenInput,
         fields=(
             ("last_name", "name"),
             ("structure__name", "structure"),

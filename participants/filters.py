@@ -1,7 +1,8 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacte.filters import StableOrderingFilter
+from pacte.filters import YES_NO_ALL, StableOrderingFilter
 from pacte.models import Structure, User
 from pacte.roles import Role
 from participants.eligibility import search_key
@@ -22,10 +23,12 @@ class ParticipantFilter(django_filters.FilterSet):
     programme_year = django_filters.ModelChoiceFilter(
         label=_("Année"), queryset=ProgrammeYear.objects.none(), empty_label=_("Toutes")
     )
-    lives_in_qpv = django_filters.BooleanFilter(label=_("Habite un QPV"))
-    attention = django_filters.BooleanFilter(label=_("À suivre"), method="filter_attention")
+    lives_in_qpv = django_filters.BooleanFilter(label=_("Habite un QPV"), widget=YES_NO_ALL)
+    attention = django_filters.BooleanFilter(
+        label=_("À suivre"), method="filter_attention", widget=YES_NO_ALL
+    )
     sort = StableOrderingFilter(
-        label=_("Trier par"),
+        widget=forms.HiddenInput,
         fields=(
             ("last_name", "name"),
             ("enrolled_on", "enrolled_on"),
