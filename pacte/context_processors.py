@@ -7,7 +7,7 @@ authentication backend.
 from django.conf import settings
 from django.urls import reverse
 
-from pacte.permissions import can_manage_accounts
+from pacte.permissions import can_manage_accounts, can_read_access_log
 from pacte.roles import Role
 from participants.permissions import can_list_participants
 
@@ -21,6 +21,8 @@ def navigation(request):
             items.append(("Jeunes", reverse("participants:list")))
             items.append(("À suivre", reverse("participants:attention")))
             items.append(("Mes tâches", reverse("participants:tasks")))
+        if can_read_access_log(user):
+            items.append(("Journal des accès", reverse("access_log")))
         if can_manage_accounts(user):
             items.append(("Comptes", reverse("accounts:list")))
         if user.is_staff:

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pacte.models import Structure, User
+from pacte.models import AccessAction, AccessLog, Structure, User
 from pacte.roles import Role
 
 # A yes / no filter whose empty choice reads "Tous" (not Django's "Inconnu").
@@ -66,3 +66,30 @@ class AccountFilter(django_filters.FilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(is_active=value == "1")
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    user = django_filters.ModelChoiceFilter(
+        label=_("Compte"), queryset=User.objects.none(), empty_label=_("Tous")
+    )
+    participant_id = django_filters.NumberFilter(label=_("Jeune n°"))
+    action = django_filters.ChoiceFilter(
+        label=_("Action"), choices=AccessAction.choices, empty_label=_("Toutes")
+    )
+    since = django_filters.DateFilter(
+        label=_("Depuis le"),
+        field_name="at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = AccessLog
+        fields = []
+
+    def __init__(self, *args, reader, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = User.objects.all()
+        if reader.role != Role.ADMINISTRATOR:
+            users = users.filter(structure__territory_id=reader.territory_id)
+        self.filters["user"].queryset = users

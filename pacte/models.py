@@ -145,3 +145,54 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
         if role_changes and self.role:
             self.groups.set([Group.objects.get(name=group_name(self.role))])
+
+
+class AccessAction(models.TextChoices):
+    READ = "read", _("Consultation")
+    LIST = "list", _("Liste")
+    EXPORT = "export", _("Export")
+    CREATE = "create", _("Création")
+    UPDATE = "update", _("Modification")
+    ANONYMISE = "anonymise", _("Anonymisation")
+
+
+class AccessLog(models.Model):
+    """Who read or wrote which record, when: never the data itself.
+
+    Append-only: on PostgreSQL a trigger refuses any UPDATE, and any DELETE of an
+    entry younger than one year (see migration 0002); `purge_access_log` removes
+    the older ones.
+    """
+
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("compte")
+    )
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
+    object_type = models.CharField(_("objet"), max_length=50)
+    object_id = models.BigIntegerField(null=True)
+    # A plain number, not a foreign key: the log outlives the file and never blocks it.
+    participant_id = models.BigIntegerField(_("jeune n°"), null=True, db_index=True)
+    path = models.CharField(max_length=300, blank=True)
+    filters = models.JSONField(default=dict, blank=True)
+    row_count = models.IntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("entrée du journal des accès")
+        verbose_name_plural = _("journal des accès")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.user_id} {self.action} {self.object_type}"
+
+
+def access_log_visible_to(user):
+    """Entries a pilot or an administrator may read."""
+    entries = AccessLog.objects.select_related("user")
+    if user.role == Role.ADMINISTRATOR:
+        return entries
+    if user.role == Role.PILOT and user.territory_id:
+        return entries.filter(territory_id=user.territory_id)
+    return entries.none()

@@ -34,3 +34,8 @@ def rule_required(rule):
         return wrapped
 
     return decorator
+
+
+def can_read_access_log(user) -> bool:
+    """The Cellule Emploi's pilot (their territory) and administrators (everything)."""
+    return user.is_authenticated and user.role in {Role.PILOT, Role.ADMINISTRATOR}

@@ -10,6 +10,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from pacte import audit
 from pacte.exceptions import DomainError
 from pacte.models import Structure, User
 from pacte.permissions import assignable_roles
@@ -53,6 +54,7 @@ def account_create(
     # The person chooses their password through the link sent to them.
     user.set_unusable_password()
     user.save()
+    audit.log_write(user=by, obj=user, created=True)
     return user
 
 
@@ -80,6 +82,7 @@ def account_update(
     account.phone = phone
     account.expires_on = expires_on
     account.save()
+    audit.log_write(user=by, obj=account)
     return account
 
 
@@ -89,6 +92,7 @@ def account_set_active(*, by: User, account: User, active: bool) -> User:
         raise DomainError(_("Vous ne pouvez pas désactiver votre propre compte."))
     account.is_active = active
     account.save(update_fields=["is_active"])
+    audit.log_write(user=by, obj=account)
     return account
 
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from pacte.forms import AccountPasswordResetForm
 from pacte.middleware import otp_exempt
-from pacte.views import accounts, health, pages, second_factor
+from pacte.views import access_log, accounts, health, pages, second_factor
 
 accounts_patterns = (
     [
@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("comptes/", include(accounts_patterns)),
     path("jeunes/", include("participants.urls")),
+    path("journal/", access_log.access_log, name="access_log"),
     path(
         "connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

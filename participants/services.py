@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pacte import audit
 from pacte.exceptions import DomainError
 from pacte.roles import Role
 from participants import permissions
@@ -99,6 +100,7 @@ def participant_create(*, by, participant: Participant, override_reason: str = "
         changed_by=by,
         reason=_("Orientation enregistrée"),
     )
+    audit.log_write(user=by, obj=participant, created=True)
     return participant
 
 
@@ -108,6 +110,7 @@ def participant_update(*, by, participant: Participant) -> Participant:
         raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
     participant.search_name = search_key(participant.first_name, participant.last_name)
     participant.save()
+    audit.log_write(user=by, obj=participant)
     return participant
 
 
@@ -133,6 +136,7 @@ def participant_change_status(*, by, participant: Participant, to_status: str, r
     )
     participant.status = to_status
     participant.save(update_fields=["status", "updated_at"])
+    audit.log_write(user=by, obj=participant)
     return participant
 
 
@@ -163,6 +167,7 @@ def participant_hand_over(*, by, participant: Participant, to_referent, reason: 
     participant.referent = to_referent
     participant.structure_in_charge_id = to_referent.structure_id
     participant.save(update_fields=["referent", "structure_in_charge", "updated_at"])
+    audit.log_write(user=by, obj=participant)
     return participant
 
 
@@ -196,6 +201,7 @@ def follow_up_log(
             Coalesce(F("last_follow_up_on"), Value(happened_on)), Value(happened_on)
         )
     )
+    audit.log_write(user=by, obj=follow_up, created=True)
     return follow_up
 
 
@@ -231,6 +237,7 @@ def outcome_record(
         participant_change_status(
             by=by, participant=participant, to_status=Status.EXITED, reason=OutcomeKind(kind).label
         )
+    audit.log_write(user=by, obj=outcome, created=True)
     return outcome
 
 
@@ -248,6 +255,7 @@ def task_complete(*, by, task: Task, maintained=None) -> Task:
     task.done_by = by
     task.maintained = maintained
     task.save(update_fields=["done_at", "done_by", "maintained"])
+    audit.log_write(user=by, obj=task)
     return task
 
 
@@ -261,7 +269,9 @@ def justice_measure_save(*, by, participant: Participant, measure: JusticeMeasur
         raise DomainError(_("Indiquez les deux horaires de sortie, ou aucun."), field="out_until")
     measure.participant = participant
     measure.updated_by = by
+    created = measure.pk is None
     measure.save()
+    audit.log_write(user=by, obj=measure, created=created)
     return measure
 
 
@@ -284,6 +294,7 @@ def participant_set_stand_in(*, by, participant: Participant, stand_in, until) -
     participant.stand_in = stand_in
     participant.stand_in_until = until if stand_in else None
     participant.save(update_fields=["stand_in", "stand_in_until", "updated_at"])
+    audit.log_write(user=by, obj=participant)
     return participant
 
 
@@ -300,7 +311,7 @@ def plan_action_create(
 ) -> PlanAction:
     if not permissions.can_edit_participant(by, participant):
         raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
-    return PlanAction.objects.create(
+    action = PlanAction.objects.create(
         participant=participant,
         category=category,
         description=description,
@@ -309,6 +320,8 @@ def plan_action_create(
         due_on=due_on,
         created_by=by,
     )
+    audit.log_write(user=by, obj=action, created=True)
+    return action
 
 
 @transaction.atomic
@@ -320,4 +333,5 @@ def plan_action_update(
     action.category, action.description, action.partner = category, description, partner
     action.status, action.due_on = status, due_on
     action.save()
+    audit.log_write(user=by, obj=action)
     return action

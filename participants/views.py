@@ -8,7 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pacte import audit
 from pacte.exceptions import DomainError
+from pacte.models import AccessAction
 from pacte.permissions import rule_required
 from pacte.spreadsheets import csv_response, xlsx_response
 from participants import permissions, selectors, services
@@ -29,6 +31,14 @@ from participants.models import Participant, Status, Task, TaskKind
 from participants.models.choices import ALLOWED_TRANSITIONS
 
 PAGE_SIZE = 50
+
+
+def _participant_page(request, pk):
+    """The participant if in the user's scope (else 404); showing it is logged as a read."""
+    participant = selectors.participant_for_page(request.user, pk)
+    if request.method == "GET":
+        audit.log_read(request, participant)
+    return participant
 
 
 def _require(allowed: bool):
@@ -52,6 +62,7 @@ def participant_list(request):
         request.GET, queryset=selectors.participants_for_list(request.user), user=request.user
     )
     page = Paginator(participant_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.log_list(request, "participant", page.paginator.count)
     return render(
         request,
         "participants/participant_list.html",
@@ -108,7 +119,7 @@ def participant_create(request):
 
 
 def participant_detail(request, pk):
-    participant = selectors.participant_for_page(request.user, pk)
+    participant = _participant_page(request, pk)
     user = request.user
     can_see_justice = permissions.can_view_justice(user, participant)
     can_edit = permissions.can_edit_participant(user, participant)
@@ -142,7 +153,7 @@ def _status_form(participant, data=None):
 
 
 def participant_update(request, pk):
-    participant = selectors.participant_for_page(request.user, pk)
+    participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
     form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -165,7 +176,7 @@ def participant_update(request, pk):
 
 @require_POST
 def follow_up_create(request, pk):
-    participant = selectors.participant_for_page(request.user, pk)
+    participant = _participant_page(request, pk)
     _require(permissions.can_log_follow_up(request.user, participant))
     form = FollowUpForm(request.POST)
     saved = form.is_valid() and _run(
@@ -192,7 +203,7 @@ def follow_up_create(request, pk):
 
 @require_POST
 def status_change(request, pk):
-    participant = selectors.participant_for_page(request.user, pk)
+    participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
     form = _status_form(participant, request.POST)
     if form.is_valid() and _run(
@@ -209,7 +220,7 @@ def status_change(request, pk):
 
 
 def justice_edit(request, pk):
-    participant = selectors.participant_for_page(request.user, pk)
+    participant = _participant_page(request, pk)
     _require(
         permissions.can_view_justice(request.user, participant)
         and permissions.can_edit_justice(request.user, participant)
@@ -231,7 +242,7 @@ def justice_edit(request, pk):
 
 
 def outcome_create(request, pk):
-    participant = selectors.participant_for_page(request.user, pk)
+    participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -252,6 +263,7 @@ def outcome_create(request, pk):
 def attention_list(request):
     participants = selectors.participants_needing_attention(request.user)
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.log_list(request, "participant", page.paginator.count)
     return render(
         request,
         "participants/attention_list.html",
@@ -263,6 +275,7 @@ def attention_list(request):
 def task_list(request):
     tasks = selectors.open_tasks_for(request.user)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.log_list(request, "task", page.paginator.count)
     return render(
         request,
         "participants/task_list.html",
@@ -294,7 +307,7 @@ def task_complete(request, pk):
 
 
 def plan_action_create(request, pk):
-    participant = selectors.participant_for_page(request.user, pk)
+    participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
     form = PlanActionForm(request.POST or None, user=request.user)
     if (
@@ -317,7 +330,7 @@ def plan_action_create(request, pk):
 
 
 def hand_over(request, pk):
-    participant = selectors.participant_for_page(request.user, pk)
+    participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
     form = HandOverForm(request.POST or None, participant=participant, user=request.user)
     if (
@@ -340,7 +353,7 @@ def hand_over(request, pk):
 
 
 def stand_in(request, pk):
-    participant = selectors.participant_for_page(request.user, pk)
+    participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
     initial = {"stand_in": participant.stand_in, "stand_in_until": participant.stand_in_until}
     form = StandInForm(request.POST or None, participant=participant, initial=initial)
@@ -373,6 +386,9 @@ def participant_export(request, fmt):
     )
     if fmt not in {"csv", "xlsx"}:
         raise Http404
+    audit.log_list(
+        request, "participant", participant_filter.qs.count(), action=AccessAction.EXPORT
+    )
     headers, rows = export_table(request.user, participant_filter.qs)
     filename = f"jeunes-{timezone.localdate():%Y-%m-%d}"
     if fmt == "xlsx":
@@ -381,7 +397,7 @@ def participant_export(request, fmt):
 
 
 def plan_action_update(request, pk, action_pk):
-    participant = selectors.participant_for_page(request.user, pk)
+    participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
     action = get_object_or_404(participant.plan_actions, pk=action_pk)
     form = PlanActionForm(request.POST or None, instance=action, user=request.user)

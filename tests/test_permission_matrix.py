@@ -95,6 +95,11 @@ MATRIX = {
         paris_counsellor,
         {**account_managers(), ADMIN: 302, COORD: 302, OTHER: 404},
     ),
+    "access_log": (
+        "get",
+        None,
+        {ANON: LOGIN, ADMIN: 200, COORD: 403, PILOT: 200, COUNS: 403, RECR: 403, OTHER: 403},
+    ),
     "participants:list": ("get", None, file_readers(**{OTHER: 200, RECR: 403})),
     "participants:create": (
         "get",

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacte import services
+from pacte import audit, services
 from pacte.exceptions import DomainError
 from pacte.filters import AccountFilter
 from pacte.forms import AccountForm
@@ -28,6 +28,7 @@ def account_list(request):
         request.GET, queryset=_manageable(request.user), manager=request.user
     )
     page = Paginator(account_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.log_list(request, "user", page.paginator.count)
     return render(
         request,
         "accounts/account_list.html",
@@ -75,6 +76,8 @@ def account_create(request):
 @rule_required(can_manage_accounts)
 def account_update(request, pk):
     account = get_object_or_404(_manageable(request.user), pk=pk)
+    if request.method == "GET":
+        audit.log_read(request, account)
     form = AccountForm(request.POST or None, instance=account, manager=request.user)
     if request.method == "POST":
         saved = _save_form(

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from participants.models.choices import JusticeKind
 from participants.models.participant import Participant
@@ -25,6 +26,9 @@ class JusticeMeasure(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    # Who changed what, and when (simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("mesure de justice")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pacte.models import Structure, Territory
 from participants.models.choices import (
@@ -123,6 +124,9 @@ class Participant(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ParticipantQuerySet.as_manager()
+
+    # Who changed what, and when (simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("jeune")

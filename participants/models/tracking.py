@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pacte.models import Structure
 from participants.models.choices import (
@@ -27,6 +28,9 @@ class FollowUp(models.Model):
     next_step = models.CharField(_("prochaine étape"), max_length=250, blank=True)
     next_contact_on = models.DateField(_("prochain contact le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Who changed what, and when (simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("suivi")
@@ -85,6 +89,9 @@ class Outcome(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Who changed what, and when (simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("sortie")

@@ -1,0 +1,76 @@
+"""The access log: one entry per read of personal data and per write (domain.md).
+
+A page, a PDF or a write is one entry for its record; a list or an export is one
+entry with its filters and the number of rows. Never the data itself.
+"""
+
+from pacte.models import AccessAction, AccessLog
+
+SKIPPED_FILTERS = {"page", "csrfmiddlewaretoken"}
+
+
+def _entry(
+    *,
+    user,
+    action,
+    object_type,
+    object_id=None,
+    participant_id=None,
+    path="",
+    filters=None,
+    row_count=None,
+):
+    return AccessLog.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        territory_id=getattr(user, "territory_id", None),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        participant_id=participant_id,
+        path=path[:300],
+        filters=filters or {},
+        row_count=row_count,
+    )
+
+
+def _participant_id(obj):
+    if obj.__class__.__name__ == "Participant":
+        return obj.pk
+    return getattr(obj, "participant_id", None)
+
+
+def log_read(request, obj):
+    return _entry(
+        user=request.user,
+        action=AccessAction.READ,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        participant_id=_participant_id(obj),
+        path=request.get_full_path(),
+    )
+
+
+def log_list(request, object_type, row_count, *, action=AccessAction.LIST):
+    filters = {
+        key: request.GET.getlist(key) if len(request.GET.getlist(key)) > 1 else request.GET[key]
+        for key in request.GET
+        if key not in SKIPPED_FILTERS and request.GET[key] != ""
+    }
+    return _entry(
+        user=request.user,
+        action=action,
+        object_type=object_type,
+        path=request.get_full_path(),
+        filters=filters,
+        row_count=row_count,
+    )
+
+
+def log_write(*, user, obj, created=False):
+    return _entry(
+        user=user,
+        action=AccessAction.CREATE if created else AccessAction.UPDATE,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        participant_id=_participant_id(obj),
+    )
