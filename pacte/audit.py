@@ -39,10 +39,11 @@ def _participant_id(obj):
     return getattr(obj, "participant_id", None)
 
 
-def log_read(request, obj):
+def log_read(request, obj, *, action=AccessAction.READ):
+    """One record shown (a page) or handed out (a PDF, a JSON file)."""
     return _entry(
         user=request.user,
-        action=AccessAction.READ,
+        action=action,
         object_type=obj._meta.model_name,
         object_id=obj.pk,
         participant_id=_participant_id(obj),

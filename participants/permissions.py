@@ -79,3 +79,8 @@ def can_export_participants(user) -> bool:
 
 def can_complete_task(user, task) -> bool:
     return task.assignee_id == user.pk or can_edit_participant(user, task.participant)
+
+
+def can_export_right_of_access(user, participant) -> bool:
+    """The coordination hands a young person everything held about them."""
+    return user.role == Role.COORDINATOR and participant.territory_id == user.territory_id

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from pacte import audit
 from pacte.exceptions import DomainError
 from pacte.models import AccessAction
+from pacte.pdf import render_pdf
 from pacte.permissions import rule_required
 from pacte.spreadsheets import csv_response, xlsx_response
 from participants import permissions, selectors, services
@@ -29,6 +30,7 @@ from participants.forms import (
 )
 from participants.models import Participant, Status, Task, TaskKind
 from participants.models.choices import ALLOWED_TRANSITIONS
+from participants.right_of_access import collect as right_of_access_data
 
 PAGE_SIZE = 50
 
@@ -134,6 +136,7 @@ def participant_detail(request, pk):
             "plan_actions": participant.plan_actions.select_related("partner"),
             "outcomes": participant.outcomes.all(),
             "can_edit": can_edit,
+            "can_export_rights": permissions.can_export_right_of_access(user, participant),
             "can_see_justice": can_see_justice,
             "can_edit_justice": can_see_justice and permissions.can_edit_justice(user, participant),
             "justice_measures": participant.justice_measures.all() if can_see_justice else [],
@@ -417,4 +420,24 @@ def plan_action_update(request, pk, action_pk):
         request,
         "participants/simple_form.html",
         {"form": form, "participant": participant, "title": _("Modifier une action du parcours")},
+    )
+
+
+def right_of_access(request, pk, fmt):
+    participant = selectors.participant_for_page(request.user, pk)
+    _require(permissions.can_export_right_of_access(request.user, participant))
+    if fmt not in {"json", "pdf"}:
+        raise Http404
+    audit.log_read(request, participant, action=AccessAction.EXPORT)
+    data = right_of_access_data(participant)
+    filename = f"droit-d-acces-{participant.pk}-{timezone.localdate():%Y-%m-%d}"
+    if fmt == "json":
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    return render_pdf(
+        request,
+        "documents/right_of_access.html",
+        {"participant": participant, "data": data},
+        filename=filename,
     )

@@ -142,6 +142,11 @@ MATRIX = {
         lambda users: [users["participant"].pk, users["plan_action"].pk],
         file_readers(**{PILOT: 403}),
     ),
+    "participants:right_of_access": (
+        "get",
+        lambda users: [users["participant"].pk, "json"],
+        file_readers(**{ADMIN: 403, PILOT: 403, COUNS: 403}),
+    ),
     "participants:hand_over": ("get", paris_participant, file_readers(**{PILOT: 403})),
     "participants:stand_in": ("get", paris_participant, file_readers(**{PILOT: 403})),
 }

@@ -1,4 +1,9 @@
+import datetime as dt
+
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 
 from pacte.phones import format_phone
 
@@ -25,3 +30,30 @@ def sort_header(context, label, key):
     params["sort"] = next_sort
     params.pop("page", None)
     return {"label": label, "direction": direction, "query": params.urlencode()}
+
+
+@register.filter
+def css_string(value):
+    """Text for a CSS `content: "…"` in a document's page margins (WeasyPrint)."""
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return mark_safe(f'"{escaped}"')  # noqa: S308 - quoted and escaped for CSS above
+
+
+@register.filter
+def human(value):
+    """A value as people write it in a document: « Oui », « 14 mars 2018 », « 06 12 34 56 78 »."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), r"j F Y, H \h i")
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
+    if isinstance(value, dt.time):
+        return date_format(value, r"H \h i")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, str) and value.startswith("+33"):
+        return format_phone(value)
+    return value
