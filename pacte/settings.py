@@ -178,6 +178,14 @@ PACTE_SESSION_IDLE_SECONDS = 30 * 60
 PACTE_SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
 SESSION_COOKIE_AGE = PACTE_SESSION_ABSOLUTE_SECONDS
 
+# Retention after a participant's exit, per category of data (days). The justice
+# measure goes first; then the whole file is anonymised. `apply_retention` acts.
+PACTE_RETENTION_DAYS = {
+    "justice": env_int("PACTE_RETENTION_JUSTICE_DAYS", 365),
+    "file": env_int("PACTE_RETENTION_FILE_DAYS", 3 * 365),
+}
+PACTE_RETENTION_NOTICE_DAYS = 30  # coordinators see who is due this long beforehand
+
 # Locale ----------------------------------------------------------------------
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]

@@ -84,3 +84,7 @@ def can_complete_task(user, task) -> bool:
 def can_export_right_of_access(user, participant) -> bool:
     """The coordination hands a young person everything held about them."""
     return user.role == Role.COORDINATOR and participant.territory_id == user.territory_id
+
+
+def can_see_retention_due(user) -> bool:
+    return user.is_authenticated and user.role == Role.COORDINATOR

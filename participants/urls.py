@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.participant_list, name="list"),
     path("nouveau/", views.participant_create, name="create"),
     path("a-suivre/", views.attention_list, name="attention"),
+    path("conservation/", views.retention_due, name="retention_due"),
     path("export.<str:fmt>", views.participant_export, name="export"),
     path("taches/", views.task_list, name="tasks"),
     path("taches/<int:pk>/faite/", views.task_complete, name="task_complete"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,7 +15,7 @@ from pacte.models import AccessAction
 from pacte.pdf import render_pdf
 from pacte.permissions import rule_required
 from pacte.spreadsheets import csv_response, xlsx_response
-from participants import permissions, selectors, services
+from participants import permissions, retention, selectors, services
 from participants.exports import export_table
 from participants.filters import ParticipantFilter
 from participants.forms import (
@@ -440,4 +441,23 @@ def right_of_access(request, pk, fmt):
         "documents/right_of_access.html",
         {"participant": participant, "data": data},
         filename=filename,
+    )
+
+
+@rule_required(permissions.can_see_retention_due)
+def retention_due(request):
+    visible = Participant.objects.visible_to(request.user)
+    notice = settings.PACTE_RETENTION_NOTICE_DAYS
+    justice = list(retention.justice_due(visible, notice_days=notice).order_by("exited_on"))
+    files = list(retention.anonymisation_due(visible, notice_days=notice).order_by("exited_on"))
+    audit.log_list(request, "participant", len(justice) + len(files))
+    return render(
+        request,
+        "participants/retention_due.html",
+        {
+            "justice": justice,
+            "files": files,
+            "notice_days": notice,
+            "periods": settings.PACTE_RETENTION_DAYS,
+        },
     )

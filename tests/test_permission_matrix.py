@@ -125,6 +125,11 @@ MATRIX = {
     ),
     "participants:outcome_create": ("get", paris_participant, file_readers(**{PILOT: 403})),
     "participants:attention": ("get", None, file_readers(**{OTHER: 200, RECR: 403})),
+    "participants:retention_due": (
+        "get",
+        None,
+        file_readers(**{ADMIN: 403, PILOT: 403, COUNS: 403, RECR: 403, OTHER: 200}),
+    ),
     "participants:tasks": ("get", None, file_readers(**{OTHER: 200, RECR: 403})),
     "participants:task_complete": (
         "post",

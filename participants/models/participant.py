@@ -120,6 +120,8 @@ class Participant(models.Model):
     )
     last_follow_up_on = models.DateField(null=True, blank=True, editable=False)
 
+    justice_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
