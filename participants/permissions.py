@@ -88,3 +88,10 @@ def can_export_right_of_access(user, participant) -> bool:
 
 def can_see_retention_due(user) -> bool:
     return user.is_authenticated and user.role == Role.COORDINATOR
+
+
+def can_read_history(user, participant) -> bool:
+    """Who changed the file, and what: the coordination and the pilot of the territory."""
+    return user.role in {Role.COORDINATOR, Role.PILOT} and (
+        participant.territory_id == user.territory_id
+    )

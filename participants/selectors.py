@@ -127,3 +127,23 @@ def open_tasks_for(user):
         .select_related("participant", "outcome")
         .order_by("due_on", "pk")
     )
+
+
+HIDDEN_HISTORY_FIELDS = {"search_name", "updated_at", "last_follow_up_on"}
+
+
+def participant_changes(participant):
+    """Each saved version of the file with what changed from the previous one, newest first."""
+    versions = list(participant.history.select_related("history_user").order_by("-history_id"))
+    changes = []
+    for version, previous in zip(versions, [*versions[1:], None], strict=True):
+        fields = []
+        if previous is not None:
+            delta = version.diff_against(previous)
+            fields = [
+                str(Participant._meta.get_field(change.field).verbose_name)
+                for change in delta.changes
+                if change.field not in HIDDEN_HISTORY_FIELDS
+            ]
+        changes.append({"version": version, "fields": fields})
+    return changes

@@ -26,5 +26,6 @@ urlpatterns = [
     ),
     path("<int:pk>/referent/", views.hand_over, name="hand_over"),
     path("<int:pk>/remplacement/", views.stand_in, name="stand_in"),
+    path("<int:pk>/modifications/", views.participant_history, name="history"),
     path("<int:pk>/droit-d-acces.<str:fmt>", views.right_of_access, name="right_of_access"),
 ]

@@ -138,6 +138,7 @@ def participant_detail(request, pk):
             "outcomes": participant.outcomes.all(),
             "can_edit": can_edit,
             "can_export_rights": permissions.can_export_right_of_access(user, participant),
+            "can_read_history": permissions.can_read_history(user, participant),
             "can_see_justice": can_see_justice,
             "can_edit_justice": can_see_justice and permissions.can_edit_justice(user, participant),
             "justice_measures": participant.justice_measures.all() if can_see_justice else [],
@@ -460,4 +461,14 @@ def retention_due(request):
             "notice_days": notice,
             "periods": settings.PACTE_RETENTION_DAYS,
         },
+    )
+
+
+def participant_history(request, pk):
+    participant = _participant_page(request, pk)
+    _require(permissions.can_read_history(request.user, participant))
+    return render(
+        request,
+        "participants/participant_history.html",
+        {"participant": participant, "changes": selectors.participant_changes(participant)},
     )

@@ -152,6 +152,11 @@ MATRIX = {
         lambda users: [users["participant"].pk, "json"],
         file_readers(**{ADMIN: 403, PILOT: 403, COUNS: 403}),
     ),
+    "participants:history": (
+        "get",
+        paris_participant,
+        file_readers(**{ADMIN: 403, COUNS: 403}),
+    ),
     "participants:hand_over": ("get", paris_participant, file_readers(**{PILOT: 403})),
     "participants:stand_in": ("get", paris_participant, file_readers(**{PILOT: 403})),
 }

@@ -174,3 +174,18 @@ def test_justice_follow_ups_and_outcomes_keep_their_history(users):
     assert measure.history.count() == 2
     assert follow_up.history.count() == 1
     assert Outcome.history.filter(id=outcome.pk).count() == 1
+
+
+def test_the_coordination_reads_who_changed_which_fields(client_for, users):
+    participant = users["participant"]
+    participant.phone = "+33698765432"
+    participant._history_user = users[Role.COUNSELLOR]
+    participant.save()
+
+    response = client_for(users[Role.PILOT]).get(
+        reverse("participants:history", args=[participant.pk])
+    )
+
+    latest = response.context["changes"][0]
+    assert latest["fields"] == ["téléphone"]
+    assert latest["version"].history_user == users[Role.COUNSELLOR]
