@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test quality lint format install install-dev clean
+.PHONY: run test quality lint format install install-dev clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ quality: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## make backup: dump the PostgreSQL database into backups/ (pg_dump, custom format)
+backup: install
+	$(BIN)/python manage.py backup_db
+
+## make restore FILE=backups/pacte-….dump [TARGET=postgres://…/empty_db]: load a dump into an empty database
+restore: install
+	@test -n "$(FILE)" || { echo "Usage : make restore FILE=backups/pacte-AAAAMMJJ-HHMMSS.dump [TARGET=postgres://…]"; exit 2; }
+	$(BIN)/python manage.py restore_db "$(FILE)" $(if $(TARGET),--database-url "$(TARGET)")
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -35,6 +36,19 @@ class NoStoreMiddleware:
 
 def _is_public(view_func):
     return not getattr(view_func, "login_required", True)
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Django's, but a public view is let through before the user is looked up.
+
+    Django reads request.user (a session query) first: with the database away, the
+    public health check would then fail before it could answer 503.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if _is_public(view_func):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class SessionLimitsMiddleware:

@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "pacte.middleware.SessionLimitsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "pacte.middleware.LoginRequiredMiddleware",
     "pacte.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -100,6 +100,9 @@ MIDDLEWARE = [
 if not DEBUG:
     # Static files are served by runserver in development, by WhiteNoise in production.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+# A static file missing from the manifest must not break a page (the 500 page above all).
+WHITENOISE_MANIFEST_STRICT = False
 
 ROOT_URLCONF = "pacte.urls"
 WSGI_APPLICATION = "pacte.wsgi.application"
