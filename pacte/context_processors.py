@@ -7,6 +7,7 @@ authentication backend.
 from django.conf import settings
 from django.urls import reverse
 
+from events.permissions import can_list_events
 from pacte.permissions import can_manage_accounts, can_read_access_log
 from pacte.roles import Role
 from participants.permissions import can_list_participants
@@ -21,6 +22,8 @@ def navigation(request):
             items.append(("Jeunes", reverse("participants:list")))
             items.append(("À suivre", reverse("participants:attention")))
             items.append(("Mes tâches", reverse("participants:tasks")))
+        if can_list_events(user):
+            items.append(("Café-métiers", reverse("events:list")))
         if can_read_access_log(user):
             items.append(("Journal des accès", reverse("access_log")))
         if can_manage_accounts(user):

@@ -7,6 +7,7 @@ changes nothing.
 import factory.random
 from django.db import transaction
 
+from events.demo import build_events
 from pacte.factories import DEMO_PASSWORD, StructureFactory, TerritoryFactory, UserFactory
 from pacte.models import StructureKind
 from pacte.roles import Role
@@ -88,6 +89,7 @@ def build_demo() -> dict:
             username = f"{structure.kind.replace('_', '')}{structure.territory.code}-{index}"
             UserFactory(username=username, role=Role.COUNSELLOR, structure=structure)
     build_participants(territory=paris, structures=structures, accounts=accounts)
+    build_events(territory=paris, structures=structures, accounts=accounts)
     return {
         "territories": [paris, seine_saint_denis],
         "structures": structures,

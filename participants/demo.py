@@ -38,7 +38,7 @@ STATUSES = (
 )
 
 
-def build_participants(*, territory, structures, accounts, count=24):
+def build_participants(*, territory, structures, accounts, count=80):
     today = timezone.localdate()
     year = ProgrammeYearFactory(territory=territory, year=today.year)
     ProgrammeYearFactory(territory=territory, year=2018, target_participants=100)

@@ -1,5 +1,8 @@
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
 from pacte.roles import Role
@@ -71,6 +74,50 @@ def users(paris, other_territory, prefecture, mission_locale):
     )
     accounts["task"] = TaskFactory(participant=accounts["participant"])
     accounts["plan_action"] = PlanActionFactory(participant=accounts["participant"])
+    return accounts
+
+
+@pytest.fixture
+def cafe_metiers(users, paris):
+    """A Café-métiers today, the counsellor on its check-in staff, two registrations."""
+    from events.models import Event, Registration, RegistrationStatus
+
+    accounts = dict(users)
+
+    event = Event.objects.create(
+        territory=paris,
+        date=timezone.localdate(),
+        starts_at=dt.time(14),
+        ends_at=dt.time(18),
+        venue="Préfecture de Paris",
+        address="5 rue Leblanc, 75015 Paris",
+        capacity=65,
+        status="open",
+        created_by=accounts[Role.COORDINATOR],
+    )
+    event.staff.add(accounts[Role.COUNSELLOR])
+    accounts["registration"] = Registration.objects.create(
+        event=event,
+        participant=accounts["participant"],
+        status=RegistrationStatus.INVITED,
+        invited_by=accounts[Role.COORDINATOR],
+    )
+    present = ParticipantFactory(
+        programme_year=accounts["participant"].programme_year,
+        structure_in_charge=accounts["participant"].structure_in_charge,
+        referent=accounts[Role.COUNSELLOR],
+    )
+    accounts["present_registration"] = Registration.objects.create(
+        event=event,
+        participant=present,
+        status=RegistrationStatus.PRESENT,
+        invited_by=accounts[Role.COORDINATOR],
+    )
+    return {
+        "event": event,
+        "registration": accounts["registration"],
+        "present_registration": accounts["present_registration"],
+    }
     return accounts
 
 

@@ -26,6 +26,12 @@ WHO = [ANON, ADMIN, COORD, PILOT, COUNS, RECR, OTHER]
 LOGIN = "login-redirect"  # 302 to the login page
 
 
+@pytest.fixture
+def users(users, cafe_metiers):
+    """The accounts of conftest, plus today's Café-métiers and its registrations."""
+    return {**users, **cafe_metiers}
+
+
 def everyone(status):
     return dict.fromkeys(WHO, status)
 
@@ -160,6 +166,95 @@ MATRIX = {
     "participants:hand_over": ("get", paris_participant, file_readers(**{PILOT: 403})),
     "participants:stand_in": ("get", paris_participant, file_readers(**{PILOT: 403})),
 }
+
+
+def event_args(users):
+    return [users["event"].pk]
+
+
+def registration_args(users):
+    return [users["registration"].pk]
+
+
+def staff_only(**overrides):
+    """Check-in pages: the event's check-in staff (the coordination, the counsellor named
+    staff, on the day); for anyone else the page does not exist."""
+    return {
+        ANON: LOGIN,
+        ADMIN: 404,
+        COORD: 200,
+        PILOT: 404,
+        COUNS: 200,
+        RECR: 404,
+        OTHER: 404,
+        **overrides,
+    }
+
+
+def event_managers(**overrides):
+    return {
+        ANON: LOGIN,
+        ADMIN: 403,
+        COORD: 200,
+        PILOT: 403,
+        COUNS: 403,
+        RECR: 403,
+        OTHER: 404,
+        **overrides,
+    }
+
+
+EVENT_READERS = {ANON: LOGIN, ADMIN: 200, COORD: 200, PILOT: 200, COUNS: 200, RECR: 403, OTHER: 200}
+REGISTRATION_EDITORS = {
+    ANON: LOGIN,
+    ADMIN: 302,
+    COORD: 302,
+    PILOT: 302,
+    COUNS: 302,
+    RECR: 403,
+    OTHER: 404,
+}
+REGISTRATION_DOCUMENTS = {
+    ANON: LOGIN,
+    ADMIN: 403,
+    COORD: 200,
+    PILOT: 403,
+    COUNS: 200,
+    RECR: 404,
+    OTHER: 404,
+}
+
+MATRIX.update(
+    {
+        "events:list": ("get", None, EVENT_READERS),
+        "events:create": ("get", None, {**event_managers(), OTHER: 200}),
+        "events:detail": ("get", event_args, {**EVENT_READERS, OTHER: 404}),
+        "events:update": ("get", event_args, event_managers()),
+        "events:registration_create": ("post", event_args, {**REGISTRATION_EDITORS}),
+        "events:bulk_invite": ("get", event_args, event_managers()),
+        "events:check_in": ("get", event_args, staff_only()),
+        "events:check_in_counters": ("get", event_args, staff_only()),
+        "events:walk_in": ("post", event_args, staff_only(**{COORD: 302, COUNS: 302})),
+        "events:attendance": ("get", event_args, event_managers()),
+        "events:attendance_sheet": ("get", event_args, event_managers()),
+        "events:badges": ("get", event_args, event_managers()),
+        "events:registration_confirm": ("post", registration_args, REGISTRATION_EDITORS),
+        "events:registration_withdraw": ("post", registration_args, REGISTRATION_EDITORS),
+        "events:registration_reminders": ("post", registration_args, REGISTRATION_EDITORS),
+        "events:check_in_mark": ("post", registration_args, staff_only(**{COORD: 302, COUNS: 302})),
+        "events:convocation": ("get", registration_args, REGISTRATION_DOCUMENTS),
+        "events:attestation": (
+            "get",
+            lambda users: [users["present_registration"].pk],
+            REGISTRATION_DOCUMENTS,
+        ),
+        "events:check_in_token": (
+            "get",
+            lambda users: [users["registration"].check_in_token],
+            staff_only(),
+        ),
+    }
+)
 
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin guards itself (is_staff)
 

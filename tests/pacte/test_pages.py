@@ -37,6 +37,7 @@ def test_navigation_shows_only_what_the_role_may_open(client_for, users):
         "Jeunes",
         "À suivre",
         "Mes tâches",
+        "Café-métiers",
         "Comptes",
     ]
     assert [item["label"] for item in counsellor_nav] == [
@@ -44,6 +45,7 @@ def test_navigation_shows_only_what_the_role_may_open(client_for, users):
         "Jeunes",
         "À suivre",
         "Mes tâches",
+        "Café-métiers",
     ]
     recruiter_nav = client_for(users[Role.RECRUITER]).get("/").context["nav_items"]
     assert [item["label"] for item in recruiter_nav] == ["Accueil"]

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from events.models import Registration
 from pacte.demo import DEMO_ACCOUNTS
 from pacte.factories import DEMO_PASSWORD
 from pacte.models import Structure, Territory, User
@@ -29,6 +30,7 @@ def snapshot():
         "users": list(User.objects.order_by("pk").values()),
         "participants": list(Participant.objects.order_by("pk").values()),
         "follow_ups": list(FollowUp.objects.order_by("pk").values()),
+        "registrations": list(Registration.objects.order_by("pk").values()),
     }
 
 
@@ -89,3 +91,18 @@ def test_seed_has_participants_in_every_status_with_follow_up_histories():
     assert (
         FollowUp.objects.count() >= 2 * Participant.objects.exclude(status=Status.REFERRED).count()
     )
+
+
+@override_settings(DEBUG=True)
+def test_seed_has_a_past_cafe_metiers_with_65_present_and_an_upcoming_one():
+    from django.utils import timezone
+
+    from events.models import Event
+
+    call_command("seed_demo")
+
+    past = Event.objects.get(date__lt=timezone.localdate())
+    upcoming = Event.objects.get(date__gte=timezone.localdate())
+    assert past.registrations.filter(status="present").count() == 65
+    assert past.partners.count() == 5
+    assert upcoming.registrations.exists()

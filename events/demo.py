@@ -1,0 +1,112 @@
+"""Demo Café-métiers: one past (65 young people present, as in March 2018) and one upcoming."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from events.models import (
+    Event,
+    EventPartner,
+    PartnerRole,
+    Registration,
+    RegistrationStatus,
+    Workshop,
+    WorkshopKind,
+)
+from participants.models import Participant
+
+COMPANIES = [
+    "Lidl",
+    "Carrefour",
+    "Galeries Lafayette",
+    "Franprix — Groupe Géant Casino",
+    "Akor-Alternance",
+]
+WORKSHOPS = [
+    (WorkshopKind.COACHING, "Se présenter en deux minutes", dt.time(14), dt.time(15), "Salle 1"),
+    (WorkshopKind.JOB_SEARCH, "Chercher un emploi", dt.time(14), dt.time(15), "Salle 2"),
+    (
+        WorkshopKind.EMPLOYMENT_ACTORS,
+        "Les acteurs de l’emploi",
+        dt.time(15),
+        dt.time(16),
+        "Salle 1",
+    ),
+    (WorkshopKind.JOB_DATING, "Job-dating", dt.time(16), dt.time(18), "Grand salon"),
+]
+
+
+def build_events(*, territory, structures, accounts):
+    today = timezone.localdate()
+    coordinator = accounts["coordination"]
+    past, created_past = Event.objects.get_or_create(
+        territory=territory,
+        title="Café-métiers de printemps",
+        defaults={
+            "date": today - dt.timedelta(days=45),
+            "starts_at": dt.time(14),
+            "ends_at": dt.time(18),
+            "venue": "Préfecture de Paris",
+            "address": "5 rue Leblanc, 75015 Paris",
+            "capacity": 70,
+            "status": "done",
+            "created_by": coordinator,
+        },
+    )
+    upcoming, created_upcoming = Event.objects.get_or_create(
+        territory=territory,
+        title="Café-métiers d’hiver",
+        defaults={
+            "date": today + dt.timedelta(days=20),
+            "starts_at": dt.time(14),
+            "ends_at": dt.time(18),
+            "venue": "Préfecture de Paris",
+            "address": "5 rue Leblanc, 75015 Paris",
+            "capacity": 65,
+            "status": "open",
+            "created_by": coordinator,
+        },
+    )
+    participants = list(Participant.objects.filter(territory=territory).order_by("pk"))
+    if created_past:
+        _furnish(past, structures)
+        for participant in participants[:65]:
+            Registration.objects.create(
+                event=past,
+                participant=participant,
+                status=RegistrationStatus.PRESENT,
+                invited_by=coordinator,
+                confirmed_at=timezone.now(),
+                checked_in_at=timezone.now(),
+                checked_in_by=coordinator,
+            )
+    if created_upcoming:
+        _furnish(upcoming, structures)
+        upcoming.staff.add(accounts["conseiller"])
+        for index, participant in enumerate(p for p in participants if p.status == "active"):
+            Registration.objects.create(
+                event=upcoming,
+                participant=participant,
+                invited_by=coordinator,
+                status=RegistrationStatus.CONFIRMED
+                if index % 3 == 0
+                else RegistrationStatus.INVITED,
+            )
+
+
+def _furnish(event, structures):
+    for name in COMPANIES:
+        EventPartner.objects.create(
+            event=event, structure=structures[name], role=PartnerRole.JOB_DATING, recruiters=2
+        )
+    for kind, title, start, end, room in WORKSHOPS:
+        Workshop.objects.create(
+            event=event,
+            kind=kind,
+            title=title,
+            starts_at=start,
+            ends_at=end,
+            room=room,
+            capacity=70,
+            facilitator=structures["France Travail Paris"],
+        )

@@ -1,0 +1,87 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, RegistrationStatus
+from pacte.models import User
+from pacte.roles import Role
+from participants.models import Participant
+
+
+def date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def time_widget():
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "date",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "address",
+            "capacity",
+            "status",
+            "description",
+            "staff",
+        ]
+        widgets = {
+            "date": date_widget(),
+            "starts_at": time_widget(),
+            "ends_at": time_widget(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "staff": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = User.objects.filter(
+            role=Role.COUNSELLOR, is_active=True, structure__territory_id=user.territory_id
+        ).select_related("structure")
+        self.fields["staff"].label_from_instance = lambda u: f"{u} — {u.structure}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("La fin doit suivre le début."))
+        return data
+
+
+class InviteForm(forms.Form):
+    participant = forms.ModelChoiceField(label=_("Jeune"), queryset=Participant.objects.none())
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = participants
+        self.fields["participant"].label_from_instance = lambda p: (
+            f"{p.last_name.upper()} {p.first_name} — {p.structure_in_charge.name}"
+        )
+
+
+class WithdrawForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (RegistrationStatus.CANCELLED, _("Annulé")),
+            (RegistrationStatus.EXCUSED, _("Excusé")),
+        ],
+    )
+
+
+class WalkInForm(forms.Form):
+    participant = forms.ModelChoiceField(
+        label=_("Jeune venu sans inscription"), queryset=Participant.objects.none()
+    )
+    reason = forms.CharField(
+        label=_("Motif (si le Café-métiers est complet)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = participants

@@ -1,0 +1,34 @@
+"""Send the reminders of the Café-métiers held two days from now (run once a day, by cron)."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from events.notifications import send_due_reminders
+
+
+def count_label(count: int) -> str:
+    if count == 0:
+        return "Aucun rappel envoyé."
+    if count == 1:
+        return "1 rappel envoyé."
+    return f"{count} rappels envoyés."
+
+
+class Command(BaseCommand):
+    help = "Envoie les rappels (SMS, e-mail) des Café-métiers qui ont lieu dans deux jours."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--date",
+            help="Jour de l'envoi, au format AAAA-MM-JJ (par défaut : aujourd'hui).",
+        )
+
+    def handle(self, *args, **options):
+        today = None
+        if options["date"]:
+            try:
+                today = dt.date.fromisoformat(options["date"])
+            except ValueError as error:
+                raise CommandError("Date illisible : écrivez-la comme 2026-03-14.") from error
+        self.stdout.write(count_label(send_due_reminders(today=today)))

@@ -1,0 +1,210 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pacte.models import Structure, Territory
+from participants.models import Participant
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    OPEN = "open", _("Inscriptions ouvertes")
+    CLOSED = "closed", _("Inscriptions closes")
+    DONE = "done", _("Terminé")
+
+
+class Event(models.Model):
+    """A Café-métiers: an afternoon of workshops and job-dating."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("titre"), max_length=200, default="Café-métiers")
+    date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("début"))
+    ends_at = models.TimeField(_("fin"))
+    venue = models.CharField(_("lieu"), max_length=200)
+    address = models.CharField(_("adresse"), max_length=250)
+    capacity = models.PositiveIntegerField(_("places"))
+    status = models.CharField(
+        _("état"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    description = models.TextField(_("présentation"), blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="staffed_events",
+        verbose_name=_("équipe d’accueil (émargement)"),
+        help_text=_("Conseillers et conseillères qui émargent le jour même."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Café-métiers")
+        verbose_name_plural = _("Café-métiers")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} du {self.date:%d/%m/%Y}"
+
+
+class PartnerRole(models.TextChoices):
+    JOB_DATING = "job_dating", _("Job-dating")
+    WORKSHOP = "workshop", _("Animation d’atelier")
+    INFORMATION = "information", _("Stand d’information")
+
+
+class EventPartner(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="partners")
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="+", verbose_name=_("partenaire")
+    )
+    role = models.CharField(
+        _("rôle"), max_length=20, choices=PartnerRole.choices, default=PartnerRole.JOB_DATING
+    )
+    recruiters = models.PositiveSmallIntegerField(_("nombre de recruteurs"), default=1)
+
+    class Meta:
+        verbose_name = _("partenaire présent")
+        ordering = ["structure__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "structure"], name="event_partner_once")
+        ]
+
+    def __str__(self):
+        return f"{self.structure} ({self.get_role_display()})"
+
+
+class WorkshopKind(models.TextChoices):
+    COACHING = "coaching", _("Coaching : se présenter")
+    JOB_SEARCH = "job_search", _("Rechercher un emploi")
+    EMPLOYMENT_ACTORS = "actors", _("Connaître les acteurs de l’emploi")
+    JOB_DATING = "job_dating", _("Job-dating")
+    OTHER = "other", _("Autre")
+
+
+class Workshop(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="workshops")
+    kind = models.CharField(_("type"), max_length=20, choices=WorkshopKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200, blank=True)
+    starts_at = models.TimeField(_("début"))
+    ends_at = models.TimeField(_("fin"))
+    room = models.CharField(_("salle"), max_length=100, blank=True)
+    capacity = models.PositiveIntegerField(_("places"))
+    facilitator = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("animé par"),
+    )
+
+    class Meta:
+        verbose_name = _("atelier")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+
+class RegistrationStatus(models.TextChoices):
+    INVITED = "invited", _("Invité")
+    CONFIRMED = "confirmed", _("Confirmé")
+    WAITING = "waiting", _("Liste d’attente")
+    PRESENT = "present", _("Présent")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excusé")
+    CANCELLED = "cancelled", _("Annulé")
+
+    @classmethod
+    def holding_a_place(cls):
+        """Statuses that take one of the event's places."""
+        return [cls.INVITED, cls.CONFIRMED, cls.PRESENT]
+
+
+def new_check_in_token():
+    return secrets.token_urlsafe(32)
+
+
+class Registration(models.Model):
+    """A participant invited to an event (inscription / convocation)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="registrations"
+    )
+    status = models.CharField(_("état"), max_length=10, choices=RegistrationStatus.choices)
+    # Unguessable, one per registration (so never valid for another event).
+    check_in_token = models.CharField(
+        max_length=64, unique=True, default=new_check_in_token, editable=False
+    )
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    walk_in = models.BooleanField(_("venu sans inscription"), default=False)
+    over_capacity_reason = models.TextField(_("motif d’admission au-delà des places"), blank=True)
+    reminders_paused = models.BooleanField(_("rappels suspendus"), default=False)
+    workshops = models.ManyToManyField(Workshop, blank=True, related_name="registrations")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("inscription")
+        ordering = ["participant__last_name", "participant__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "participant"], name="registration_once_per_event"
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status"])]
+
+    def __str__(self):
+        return f"{self.participant} — {self.event}"
+
+
+class MessageKind(models.TextChoices):
+    CONVOCATION = "convocation", _("Convocation")
+    REMINDER = "reminder", _("Rappel")
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+
+
+class SentMessage(models.Model):
+    """What was sent to whom: the record that makes reminders idempotent."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    recipient = models.CharField(max_length=200)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "kind", "channel", "recipient"], name="message_sent_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.get_channel_display()} → {self.recipient}"

@@ -1,0 +1,294 @@
+"""Convocations and reminders sent to the young person (and a minor's legal representative).
+
+One SentMessage per (registration, kind, channel, recipient) is the record that makes
+sending idempotent: the row is written in the same transaction as the sending, so a
+message is never sent twice, and a failed sending leaves no row (it is tried again).
+
+The wording speaks of the Café-métiers and the prefecture only: never the programme's
+name, never the justice.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from email.utils import parseaddr
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import Truncator
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from events.documents import (
+    EVENT_NAME,
+    WHAT_TO_BRING,
+    convocation_pdf,
+    long_date,
+    time_label,
+)
+from events.models import (
+    Channel,
+    EventStatus,
+    MessageKind,
+    Registration,
+    RegistrationStatus,
+    SentMessage,
+)
+from pacte import sms
+from participants.models import PreferredChannel
+
+logger = logging.getLogger("pacte.notifications")
+
+PARIS = ZoneInfo("Europe/Paris")
+SMS_MAX_LENGTH = 320
+REMINDER_DAYS_BEFORE = 2
+CALENDAR_SUMMARY = "Café-métiers — Préfecture"
+CALENDAR_FILENAME = "cafe-metiers.ics"
+SENDABLE_STATUSES = [RegistrationStatus.INVITED, RegistrationStatus.CONFIRMED]
+REMINDED_EVENT_STATUSES = [EventStatus.OPEN, EventStatus.CLOSED]
+CHANNELS_BY_PREFERENCE = {
+    PreferredChannel.SMS: {Channel.SMS},
+    PreferredChannel.EMAIL: {Channel.EMAIL},
+    PreferredChannel.BOTH: {Channel.SMS, Channel.EMAIL},
+}
+SUBJECTS = {
+    MessageKind.CONVOCATION: "Convocation au Café-métiers de la préfecture — {date}, {time}",
+    MessageKind.REMINDER: "Rappel : Café-métiers de la préfecture — {date}, {time}",
+}
+TEMPLATES = {
+    (MessageKind.CONVOCATION, Channel.EMAIL): "events/messages/convocation_email.txt",
+    (MessageKind.CONVOCATION, Channel.SMS): "events/messages/convocation_sms.txt",
+    (MessageKind.REMINDER, Channel.EMAIL): "events/messages/reminder_email.txt",
+    (MessageKind.REMINDER, Channel.SMS): "events/messages/reminder_sms.txt",
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: str
+    address: str
+    legal_rep: bool = False
+
+
+# Who receives what ---------------------------------------------------------------------
+
+
+def _participant_recipients(participant) -> list[Recipient]:
+    channels = CHANNELS_BY_PREFERENCE.get(participant.preferred_channel, {Channel.SMS})
+    found = []
+    if Channel.SMS in channels and participant.phone:
+        found.append(Recipient(Channel.SMS, participant.phone))
+    if Channel.EMAIL in channels and participant.email:
+        found.append(Recipient(Channel.EMAIL, participant.email))
+    return found
+
+
+def _legal_rep_recipients(participant) -> list[Recipient]:
+    """A minor's legal representative receives on every contact recorded."""
+    if not participant.is_minor:
+        return []
+    found = []
+    if participant.legal_rep_phone:
+        found.append(Recipient(Channel.SMS, participant.legal_rep_phone, legal_rep=True))
+    if participant.legal_rep_email:
+        found.append(Recipient(Channel.EMAIL, participant.legal_rep_email, legal_rep=True))
+    return found
+
+
+def recipients(participant) -> list[Recipient]:
+    """Each address once (a family may share one phone), the young person first."""
+    if participant.anonymised_at is not None:
+        return []
+    unique = {}
+    for recipient in _participant_recipients(participant) + _legal_rep_recipients(participant):
+        unique.setdefault((recipient.channel, recipient.address.lower()), recipient)
+    return list(unique.values())
+
+
+# What is sent --------------------------------------------------------------------------
+
+
+def calendar_uid(registration) -> str:
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "prefecture.fr"
+    return f"cafe-metiers-inscription-{registration.pk}@{domain}"
+
+
+def _at_paris(day, moment) -> dt.datetime:
+    return dt.datetime.combine(day, moment, tzinfo=PARIS)
+
+
+def calendar_file(registration) -> bytes:
+    """An .ics with the event in Europe/Paris time, its UID stable for this registration."""
+    event = registration.event
+    entry = CalendarEvent()
+    entry.add("uid", calendar_uid(registration))
+    entry.add("dtstamp", timezone.now())
+    entry.add("dtstart", _at_paris(event.date, event.starts_at))
+    entry.add("dtend", _at_paris(event.date, event.ends_at))
+    entry.add("summary", CALENDAR_SUMMARY)
+    entry.add("location", f"{event.venue}, {event.address}")
+    entry.add("description", "À apporter : " + " ; ".join(WHAT_TO_BRING) + ".")
+    calendar = Calendar()
+    calendar.add("prodid", "-//Préfecture//Café-métiers//FR")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(entry)
+    # The time zone's rules around the event only, not since 1970.
+    calendar.add_missing_timezones(
+        first_date=event.date - dt.timedelta(days=366),
+        last_date=event.date + dt.timedelta(days=366),
+    )
+    return calendar.to_ical()
+
+
+class Mailing:
+    """What one registration's messages share; the attachments are built once, if needed."""
+
+    def __init__(self, registration, kind, request=None):
+        self.registration, self.kind, self.request = registration, kind, request
+        self.event = registration.event
+
+    @cached_property
+    def calendar(self) -> bytes:
+        return calendar_file(self.registration)
+
+    @cached_property
+    def pdf(self) -> bytes | None:
+        """The convocation PDF, or None when it cannot be made here (then sent without)."""
+        try:
+            return convocation_pdf(self.request, self.registration).content
+        except (ImportError, OSError) as error:
+            logger.warning("Convocation PDF not attached (no PDF engine): %s", error)
+        except ImproperlyConfigured as error:
+            logger.warning("Convocation PDF not attached: %s", error)
+        return None
+
+    def context(self, recipient) -> dict:
+        participant = self.registration.participant
+        return {
+            "event_name": EVENT_NAME,
+            "for_legal_rep": recipient.legal_rep,
+            "legal_rep_name": participant.legal_rep_name,
+            "first_name": participant.first_name,
+            "date_label": long_date(self.event.date),
+            "starts_label": time_label(self.event.starts_at),
+            "ends_label": time_label(self.event.ends_at),
+            "venue": self.event.venue,
+            "address": self.event.address,
+            "what_to_bring": WHAT_TO_BRING,
+        }
+
+    def subject(self) -> str:
+        return SUBJECTS[self.kind].format(
+            date=long_date(self.event.date), time=time_label(self.event.starts_at)
+        )
+
+    def sms_text(self, recipient) -> str:
+        text = render_to_string(TEMPLATES[self.kind, Channel.SMS], self.context(recipient))
+        return Truncator(" ".join(text.split())).chars(SMS_MAX_LENGTH)
+
+    def email(self, recipient) -> EmailMultiAlternatives:
+        pdf = self.pdf
+        body = render_to_string(
+            TEMPLATES[self.kind, Channel.EMAIL],
+            {**self.context(recipient), "with_pdf": pdf is not None},
+        )
+        message = EmailMultiAlternatives(self.subject(), body, to=[recipient.address])
+        message.attach(CALENDAR_FILENAME, self.calendar, "text/calendar")
+        if pdf is not None:
+            message.attach(f"convocation-{self.event.date:%Y-%m-%d}.pdf", pdf, "application/pdf")
+        return message
+
+    def send(self, recipient) -> None:
+        if recipient.channel == Channel.SMS:
+            sms.send_sms(recipient.address, self.sms_text(recipient))
+        else:
+            self.email(recipient).send()
+
+
+# Sending, once --------------------------------------------------------------------------
+
+
+def _already_sent(registration, kind, recipient) -> bool:
+    return SentMessage.objects.filter(
+        registration=registration,
+        kind=kind,
+        channel=recipient.channel,
+        recipient=recipient.address,
+    ).exists()
+
+
+def _deliver(mailing, recipient) -> SentMessage | None:
+    """Record and send in one transaction: a concurrent run waits on the unique row."""
+    with transaction.atomic():
+        record, created = SentMessage.objects.get_or_create(
+            registration=mailing.registration,
+            kind=mailing.kind,
+            channel=recipient.channel,
+            recipient=recipient.address,
+        )
+        if created:
+            mailing.send(recipient)
+    return record if created else None
+
+
+def _send_to_all(registration, kind, request=None) -> list[SentMessage]:
+    mailing = Mailing(registration, kind, request)
+    sent = []
+    for recipient in recipients(registration.participant):
+        if _already_sent(registration, kind, recipient):
+            continue
+        try:
+            record = _deliver(mailing, recipient)
+        except Exception:
+            # One failing address must not stop the others; the next run tries again.
+            logger.exception(
+                "%s by %s failed for registration %s", kind, recipient.channel, registration.pk
+            )
+            continue
+        if record is not None:
+            sent.append(record)
+    return sent
+
+
+def send_convocation(registration, *, request=None) -> list[SentMessage]:
+    """Send the convocation by the preferred channel(s), and to a minor's legal representative.
+
+    Only for an invitation still standing (invited or confirmed) to an event to come;
+    returns the messages sent now (none when everything was already sent).
+    """
+    if registration.status not in SENDABLE_STATUSES:
+        return []
+    if registration.event.status not in REMINDED_EVENT_STATUSES:
+        return []  # a draft event sends nothing yet; opening it sends the convocations
+    if registration.event.date < timezone.localdate():
+        return []
+    return _send_to_all(registration, MessageKind.CONVOCATION, request)
+
+
+def registrations_due_for_reminder(today):
+    return (
+        Registration.objects.filter(
+            event__date=today + dt.timedelta(days=REMINDER_DAYS_BEFORE),
+            event__status__in=REMINDED_EVENT_STATUSES,
+            status__in=SENDABLE_STATUSES,
+            reminders_paused=False,
+        )
+        .select_related("event__territory", "participant")
+        .order_by("pk")
+    )
+
+
+def send_due_reminders(*, today=None) -> int:
+    """Remind those expected at an event two days from now; returns how many messages were sent."""
+    today = today or timezone.localdate()
+    return sum(
+        len(_send_to_all(registration, MessageKind.REMINDER))
+        for registration in registrations_due_for_reminder(today)
+    )

@@ -1,0 +1,44 @@
+"""Who may do what with a Café-métiers. One small rule per function."""
+
+from django.utils import timezone
+
+from pacte.roles import Role
+
+EVENT_ROLES = {Role.ADMINISTRATOR, Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR}
+
+
+def can_list_events(user) -> bool:
+    return user.is_authenticated and user.role in EVENT_ROLES
+
+
+def can_manage_events(user) -> bool:
+    """Create and edit events, invite anyone of the territory, admit beyond capacity."""
+    return user.is_authenticated and user.role == Role.COORDINATOR
+
+
+def can_manage_event(user, event) -> bool:
+    return can_manage_events(user) and event.territory_id == user.territory_id
+
+
+def can_register(user, event, participant) -> bool:
+    """Coordinators invite anyone of their territory; counsellors their own participants."""
+    from participants.permissions import can_edit_participant
+
+    if event.territory_id != user.territory_id or participant.territory_id != event.territory_id:
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    return user.role == Role.COUNSELLOR and can_edit_participant(user, participant)
+
+
+def is_check_in_staff(user, event) -> bool:
+    """Any coordinator of the territory, or a counsellor named staff, on the event's day."""
+    if event.territory_id != user.territory_id:
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    return (
+        user.role == Role.COUNSELLOR
+        and event.date == timezone.localdate()
+        and event.staff.filter(pk=user.pk).exists()
+    )

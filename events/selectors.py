@@ -1,0 +1,92 @@
+"""Reads of events, scoped to the user."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from events.models import Event, RegistrationStatus
+from pacte.roles import Role
+from participants.eligibility import search_key
+from participants.models import JusticeMeasure, Participant
+
+Status = RegistrationStatus
+
+
+def events_visible_to(user):
+    if user.role == Role.ADMINISTRATOR:
+        return Event.objects.all()
+    if user.territory_id is None:
+        return Event.objects.none()
+    return Event.objects.filter(territory_id=user.territory_id)
+
+
+def events_with_counts(user):
+    return events_visible_to(user).annotate(
+        invited=Count("registrations", filter=Q(registrations__status=Status.INVITED)),
+        confirmed=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
+        present=Count("registrations", filter=Q(registrations__status=Status.PRESENT)),
+        waiting=Count("registrations", filter=Q(registrations__status=Status.WAITING)),
+    )
+
+
+def event_for_page(user, pk):
+    return get_object_or_404(events_with_counts(user), pk=pk)
+
+
+def registrations_for(user, event):
+    """The registrations of the participants the user sees (all of them for the coordination)."""
+    return (
+        event.registrations.filter(participant__in=Participant.objects.visible_to(user))
+        .select_related("participant__structure_in_charge", "participant__referent")
+        .order_by("participant__last_name", "participant__first_name", "pk")
+    )
+
+
+def check_in_list(event, query=""):
+    """Name and status only, whatever the structure: what check-in staff may see."""
+    registrations = (
+        event.registrations.exclude(status=Status.CANCELLED)
+        .only("id", "status", "participant__first_name", "participant__last_name", "event_id")
+        .select_related("participant")
+    )
+    for word in search_key(query).split():
+        registrations = registrations.filter(participant__search_name__contains=word)
+    return registrations.order_by("participant__last_name", "participant__first_name", "pk")
+
+
+def counters(event):
+    counts = event.registrations.aggregate(
+        present=Count("pk", filter=Q(status=Status.PRESENT)),
+        expected=Count(
+            "pk", filter=Q(status__in=[Status.INVITED, Status.CONFIRMED, Status.PRESENT])
+        ),
+    )
+    return counts
+
+
+def outside_allowed_hours(event, registrations, user):
+    """Registrations whose justice measure keeps the person in during the event.
+
+    Only for those who may read the measure: nobody else learns why.
+    """
+    readable = set(
+        Participant.objects.justice_visible_to(user)
+        .filter(pk__in=[r.participant_id for r in registrations])
+        .values_list("pk", flat=True)
+    )
+    flagged = set()
+    measures = JusticeMeasure.objects.filter(
+        participant_id__in=readable,
+        starts_on__lte=event.date,
+        ends_on__gte=event.date,
+        out_from__isnull=False,
+    )
+    for measure in measures:
+        if event.starts_at < measure.out_from or event.ends_at > measure.out_until:
+            flagged.add(measure.participant_id)
+    return flagged
+
+
+def upcoming(events, today: dt.date):
+    return events.filter(date__gte=today).order_by("date", "pk")

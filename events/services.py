@@ -1,0 +1,244 @@
+"""Writes on Café-métiers. Places are counted under a lock on the event row, so the
+capacity holds when many people confirm at the same moment."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events import permissions
+from events.models import Event, Registration, RegistrationStatus, Workshop
+from events.notifications import send_convocation
+from pacte import audit
+from pacte.exceptions import DomainError
+
+Status = RegistrationStatus
+
+
+def _convoke_after_commit(registration):
+    """Send the convocation once the invitation is saved (never for a rolled-back one)."""
+    if registration.status == Status.INVITED:
+        transaction.on_commit(lambda: send_convocation(registration))
+
+
+def convocations_send(*, event) -> int:
+    """Send every standing invitation its convocation (idempotent: what was sent stays sent)."""
+    standing = event.registrations.filter(status__in=[Status.INVITED, Status.CONFIRMED])
+    return sum(len(send_convocation(r)) for r in standing.select_related("participant", "event"))
+
+
+@transaction.atomic
+def reminders_pause(*, by, registration, paused: bool) -> Registration:
+    if not permissions.can_register(by, registration.event, registration.participant):
+        raise DomainError(_("Vous ne pouvez pas modifier cette inscription."))
+    registration.reminders_paused = paused
+    registration.save(update_fields=["reminders_paused", "updated_at"])
+    audit.log_write(user=by, obj=registration)
+    return registration
+
+
+def _locked_event(event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def places_taken(event) -> int:
+    return event.registrations.filter(status__in=Status.holding_a_place()).count()
+
+
+def _has_free_place(event) -> bool:
+    return places_taken(event) < event.capacity
+
+
+@transaction.atomic
+def registration_invite(*, by, event, participant) -> Registration:
+    """Invite a participant; when every place is taken, put them on the waiting list."""
+    event = _locked_event(event)
+    if not permissions.can_register(by, event, participant):
+        raise DomainError(_("Vous ne pouvez pas inscrire ce jeune à ce Café-métiers."))
+    existing = Registration.objects.filter(event=event, participant=participant).first()
+    if existing is not None and existing.status != Status.CANCELLED:
+        raise DomainError(_("%(p)s est déjà inscrit(e) à ce Café-métiers.") % {"p": participant})
+    registration = existing or Registration(event=event, participant=participant, invited_by=by)
+    if _has_free_place(event):
+        registration.status, registration.waitlisted_at = Status.INVITED, None
+    else:
+        registration.status, registration.waitlisted_at = Status.WAITING, timezone.now()
+    registration.invited_by = by
+    registration.save()
+    audit.log_write(user=by, obj=registration, created=existing is None)
+    _convoke_after_commit(registration)
+    return registration
+
+
+def registrations_invite(*, by, event, participants) -> dict:
+    """Invite many at once; those already registered are skipped, not errors."""
+    done = {"invited": 0, "waiting": 0, "skipped": 0}
+    for participant in participants:
+        try:
+            registration = registration_invite(by=by, event=event, participant=participant)
+        except DomainError:
+            done["skipped"] += 1
+        else:
+            done["invited" if registration.status == Status.INVITED else "waiting"] += 1
+    return done
+
+
+@transaction.atomic
+def registration_confirm(*, by, registration) -> Registration:
+    """The young person agreed: their counsellor or a coordinator confirms for them."""
+    event = _locked_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not permissions.can_register(by, event, registration.participant):
+        raise DomainError(_("Vous ne pouvez pas confirmer cette inscription."))
+    if registration.status == Status.CONFIRMED:
+        return registration
+    if registration.status == Status.WAITING:
+        raise DomainError(
+            _("Ce jeune est sur liste d’attente : il sera invité dès qu’une place se libère.")
+        )
+    if registration.status != Status.INVITED:
+        raise DomainError(_("Seule une invitation en attente peut être confirmée."))
+    confirmed = event.registrations.filter(status__in=[Status.CONFIRMED, Status.PRESENT]).count()
+    if confirmed >= event.capacity:
+        raise DomainError(_("Le Café-métiers est complet."))
+    registration.status, registration.confirmed_at = Status.CONFIRMED, timezone.now()
+    registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+    audit.log_write(user=by, obj=registration)
+    return registration
+
+
+@transaction.atomic
+def registration_withdraw(*, by, registration, status=Status.CANCELLED):
+    """Cancelled or excused: the place goes to the first on the waiting list."""
+    if status not in {Status.CANCELLED, Status.EXCUSED}:
+        raise DomainError(_("Choisissez « annulé » ou « excusé »."))
+    event = _locked_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not permissions.can_register(by, event, registration.participant):
+        raise DomainError(_("Vous ne pouvez pas modifier cette inscription."))
+    freed = registration.status in Status.holding_a_place()
+    registration.status = status
+    registration.save(update_fields=["status", "updated_at"])
+    audit.log_write(user=by, obj=registration)
+    promoted = _promote_waiting(event) if freed else None
+    return registration, promoted
+
+
+def _promote_waiting(event):
+    """The first on the waiting list is invited again and must confirm."""
+    if not _has_free_place(event):
+        return None
+    first = (
+        event.registrations.select_for_update()
+        .filter(status=Status.WAITING)
+        .order_by("waitlisted_at", "pk")
+        .first()
+    )
+    if first is None:
+        return None
+    first.status, first.waitlisted_at = Status.INVITED, None
+    first.save(update_fields=["status", "waitlisted_at", "updated_at"])
+    _convoke_after_commit(first)
+    return first
+
+
+@transaction.atomic
+def check_in(*, by, registration) -> Registration:
+    """Arrival on the day. Checking in twice is one check-in."""
+    event = _locked_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not permissions.is_check_in_staff(by, event):
+        raise DomainError(_("Vous n’êtes pas de l’équipe d’accueil de ce Café-métiers."))
+    if registration.status == Status.PRESENT:
+        return registration
+    if registration.status in {Status.WAITING, Status.CANCELLED, Status.EXCUSED, Status.ABSENT}:
+        # Came anyway: a free place, or a coordinator's decision (walk_in_admit).
+        confirmed = event.registrations.filter(
+            status__in=[Status.CONFIRMED, Status.PRESENT]
+        ).count()
+        if confirmed >= event.capacity:
+            raise DomainError(
+                _(
+                    "Le Café-métiers est complet : seule la coordination peut "
+                    "admettre une personne de plus, en indiquant le motif."
+                )
+            )
+    registration.status = Status.PRESENT
+    registration.checked_in_at, registration.checked_in_by = timezone.now(), by
+    registration.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
+    audit.log_write(user=by, obj=registration)
+    return registration
+
+
+@transaction.atomic
+def walk_in_admit(*, by, event, participant, reason="") -> Registration:
+    """Someone not registered turns up: a free place, or a coordinator with a reason."""
+    event = _locked_event(event)
+    if not permissions.is_check_in_staff(by, event) or participant.territory_id != (
+        event.territory_id
+    ):
+        raise DomainError(_("Vous ne pouvez pas admettre ce jeune."))
+    present_or_confirmed = event.registrations.filter(
+        status__in=[Status.CONFIRMED, Status.PRESENT]
+    ).count()
+    full = present_or_confirmed >= event.capacity
+    if full and not (permissions.can_manage_event(by, event) and reason.strip()):
+        raise DomainError(
+            _(
+                "Le Café-métiers est complet : seule la coordination peut admettre une personne "
+                "de plus, en indiquant le motif."
+            ),
+            field="reason",
+        )
+    registration, created = Registration.objects.get_or_create(
+        event=event,
+        participant=participant,
+        defaults={"status": Status.PRESENT, "invited_by": by, "walk_in": True},
+    )
+    registration.status = Status.PRESENT
+    registration.checked_in_at, registration.checked_in_by = timezone.now(), by
+    registration.over_capacity_reason = reason.strip() if full else ""
+    registration.save()
+    audit.log_write(user=by, obj=registration, created=created)
+    return registration
+
+
+@transaction.atomic
+def attendance_mark(*, by, event, present_ids) -> dict:
+    """After a day on paper: everyone expected is present or absent, from the signed sheet."""
+    event = _locked_event(event)
+    if not permissions.can_manage_event(by, event):
+        raise DomainError(_("Seule la coordination saisit l’émargement papier."))
+    expected = event.registrations.filter(
+        status__in=[Status.INVITED, Status.CONFIRMED, Status.PRESENT, Status.ABSENT]
+    )
+    present = set(map(int, present_ids))
+    counts = {"present": 0, "absent": 0}
+    for registration in expected:
+        status = Status.PRESENT if registration.pk in present else Status.ABSENT
+        if registration.status != status:
+            registration.status = status
+            registration.save(update_fields=["status", "updated_at"])
+            audit.log_write(user=by, obj=registration)
+        counts["present" if status == Status.PRESENT else "absent"] += 1
+    return counts
+
+
+@transaction.atomic
+def workshop_join(*, by, registration, workshop: Workshop):
+    """A participant's workshops never overlap, and a workshop holds its capacity."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if workshop.event_id != registration.event_id:
+        raise DomainError(_("Cet atelier n’appartient pas à ce Café-métiers."))
+    if not permissions.can_register(by, registration.event, registration.participant):
+        raise DomainError(_("Vous ne pouvez pas modifier cette inscription."))
+    overlapping = registration.workshops.filter(
+        starts_at__lt=workshop.ends_at, ends_at__gt=workshop.starts_at
+    ).exclude(pk=workshop.pk)
+    if overlapping.exists():
+        raise DomainError(
+            _("Cet atelier a lieu en même temps que « %(w)s ».") % {"w": overlapping.first()}
+        )
+    if workshop.registrations.count() >= workshop.capacity:
+        raise DomainError(_("Cet atelier est complet."))
+    registration.workshops.add(workshop)
+    return registration

@@ -1,0 +1,47 @@
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("cafes-metiers/", views.event_list, name="list"),
+    path("cafes-metiers/nouveau/", views.event_create, name="create"),
+    path("cafes-metiers/<int:pk>/", views.event_detail, name="detail"),
+    path("cafes-metiers/<int:pk>/modifier/", views.event_update, name="update"),
+    path(
+        "cafes-metiers/<int:pk>/inscriptions/",
+        views.registration_create,
+        name="registration_create",
+    ),
+    path("cafes-metiers/<int:pk>/inviter/", views.bulk_invite, name="bulk_invite"),
+    path("cafes-metiers/<int:pk>/emargement/", views.check_in, name="check_in"),
+    path(
+        "cafes-metiers/<int:pk>/emargement/compteurs/",
+        views.check_in_counters,
+        name="check_in_counters",
+    ),
+    path("cafes-metiers/<int:pk>/emargement/sans-inscription/", views.walk_in, name="walk_in"),
+    path("cafes-metiers/<int:pk>/emargement-papier/", views.attendance, name="attendance"),
+    path(
+        "cafes-metiers/<int:pk>/feuille-emargement.pdf",
+        views.attendance_sheet,
+        name="attendance_sheet",
+    ),
+    path("cafes-metiers/<int:pk>/badges.pdf", views.badges, name="badges"),
+    path(
+        "inscriptions/<int:pk>/confirmer/", views.registration_confirm, name="registration_confirm"
+    ),
+    path(
+        "inscriptions/<int:pk>/retirer/", views.registration_withdraw, name="registration_withdraw"
+    ),
+    path(
+        "inscriptions/<int:pk>/rappels/",
+        views.registration_reminders,
+        name="registration_reminders",
+    ),
+    path("inscriptions/<int:pk>/present/", views.check_in_mark, name="check_in_mark"),
+    path("inscriptions/<int:pk>/convocation.pdf", views.convocation, name="convocation"),
+    path("inscriptions/<int:pk>/attestation.pdf", views.attestation, name="attestation"),
+    path("emargement/<str:token>/", views.check_in_token, name="check_in_token"),
+]

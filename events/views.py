@@ -1,0 +1,404 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from events import permissions, selectors, services
+from events.documents import attendance_sheet_pdf, attestation_pdf, badges_pdf, convocation_pdf
+from events.forms import EventForm, InviteForm, WalkInForm, WithdrawForm
+from events.models import Registration, RegistrationStatus
+from pacte import audit
+from pacte.exceptions import DomainError
+from pacte.permissions import rule_required
+from participants.filters import ParticipantFilter
+from participants.models import Participant
+from participants.selectors import participants_for_list
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+@rule_required(permissions.can_list_events)
+def event_list(request):
+    events = selectors.events_with_counts(request.user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "upcoming": selectors.upcoming(events, today),
+            "past": events.filter(date__lt=today).order_by("-date", "-pk"),
+            "can_manage": permissions.can_manage_events(request.user),
+        },
+    )
+
+
+@rule_required(permissions.can_manage_events)
+def event_create(request):
+    form = EventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        event = form.save(commit=False)
+        event.territory_id = request.user.territory_id
+        event.created_by = request.user
+        event.save()
+        form.save_m2m()
+        audit.log_write(user=request.user, obj=event, created=True)
+        messages.success(request, _("Le Café-métiers est créé."))
+        return redirect("events:detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "event": None})
+
+
+def event_update(request, pk):
+    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    _require(permissions.can_manage_event(request.user, event))
+    was_open = event.status == "open"
+    form = EventForm(request.POST or None, instance=event, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.log_write(user=request.user, obj=event)
+        messages.success(request, _("Le Café-métiers est enregistré."))
+        if event.status == "open" and not was_open:
+            sent = services.convocations_send(event=event)
+            messages.info(request, _("%(n)s convocation(s) envoyée(s).") % {"n": sent})
+        return redirect("events:detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "event": event})
+
+
+def _invitable(user, event):
+    """Participants the user may register and who are not registered yet."""
+    return (
+        Participant.objects.editable_by(user)
+        .filter(territory_id=event.territory_id)
+        .exclude(
+            registrations__event=event,
+            registrations__status__in=[
+                s for s in RegistrationStatus if s != RegistrationStatus.CANCELLED
+            ],
+        )
+        .exclude(status="exited")
+        .select_related("structure_in_charge")
+    )
+
+
+@rule_required(permissions.can_list_events)
+def event_detail(request, pk):
+    event = selectors.event_for_page(request.user, pk)
+    registrations = list(selectors.registrations_for(request.user, event))
+    audit.log_list(request, "registration", len(registrations))
+    can_invite = request.user.role in {"coordinator", "counsellor"} and (
+        event.territory_id == request.user.territory_id
+    )
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "registrations": registrations,
+            "outside_hours": selectors.outside_allowed_hours(event, registrations, request.user),
+            "invite_form": InviteForm(participants=_invitable(request.user, event))
+            if can_invite
+            else None,
+            "can_manage": permissions.can_manage_event(request.user, event),
+            "is_staff": permissions.is_check_in_staff(request.user, event),
+            "workshops": event.workshops.select_related("facilitator"),
+            "partners": event.partners.select_related("structure"),
+        },
+    )
+
+
+@rule_required(permissions.can_list_events)
+@require_POST
+def registration_create(request, pk):
+    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    form = InviteForm(request.POST, participants=_invitable(request.user, event))
+    if form.is_valid():
+        try:
+            registration = services.registration_invite(
+                by=request.user, event=event, participant=form.cleaned_data["participant"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            _announce(request, registration)
+    else:
+        messages.error(request, _("Choisissez un jeune dans la liste."))
+    return redirect("events:detail", pk=event.pk)
+
+
+def _announce(request, registration):
+    if registration.status == RegistrationStatus.WAITING:
+        messages.warning(
+            request,
+            _("Le Café-métiers est complet : %(p)s est sur liste d’attente.")
+            % {"p": registration.participant},
+        )
+    else:
+        messages.success(request, _("%(p)s est invité(e).") % {"p": registration.participant})
+
+
+@rule_required(permissions.can_manage_events)
+def bulk_invite(request, pk):
+    """Invite every participant of a filtered list at once."""
+    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    _require(permissions.can_manage_event(request.user, event))
+    participant_filter = ParticipantFilter(
+        request.GET or None, queryset=participants_for_list(request.user), user=request.user
+    )
+    candidates = participant_filter.qs.filter(pk__in=_invitable(request.user, event))
+    if request.method == "POST":
+        chosen = candidates.filter(pk__in=request.POST.getlist("participants"))
+        done = services.registrations_invite(by=request.user, event=event, participants=chosen)
+        messages.success(
+            request,
+            _("%(i)s invité(s), %(w)s en liste d’attente, %(s)s déjà inscrit(s).")
+            % {"i": done["invited"], "w": done["waiting"], "s": done["skipped"]},
+        )
+        return redirect("events:detail", pk=event.pk)
+    candidates = list(candidates[:500])
+    audit.log_list(request, "participant", len(candidates))
+    return render(
+        request,
+        "events/bulk_invite.html",
+        {
+            "event": event,
+            "filter": participant_filter,
+            "candidates": candidates,
+        },
+    )
+
+
+def _registration(request, pk):
+    """A registration of a participant the user sees, at an event of their territory."""
+    return get_object_or_404(
+        Registration.objects.filter(
+            participant__in=Participant.objects.visible_to(request.user),
+            event__in=selectors.events_visible_to(request.user),
+        ).select_related("event", "participant"),
+        pk=pk,
+    )
+
+
+@rule_required(permissions.can_list_events)
+@require_POST
+def registration_confirm(request, pk):
+    registration = _registration(request, pk)
+    try:
+        services.registration_confirm(by=request.user, registration=registration)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Participation de %(p)s confirmée.") % {"p": registration.participant}
+        )
+    return redirect("events:detail", pk=registration.event_id)
+
+
+@rule_required(permissions.can_list_events)
+@require_POST
+def registration_withdraw(request, pk):
+    registration = _registration(request, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez « annulé » ou « excusé »."))
+        return redirect("events:detail", pk=registration.event_id)
+    try:
+        _withdrawn, promoted = services.registration_withdraw(
+            by=request.user, registration=registration, status=form.cleaned_data["status"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("L’inscription de %(p)s est retirée.") % {"p": registration.participant}
+        )
+        if promoted is not None:
+            messages.info(
+                request,
+                _("%(p)s quitte la liste d’attente et est invité(e).")
+                % {"p": promoted.participant},
+            )
+    return redirect("events:detail", pk=registration.event_id)
+
+
+@rule_required(permissions.can_list_events)
+@require_POST
+def registration_reminders(request, pk):
+    """Pause (or resume) the reminders for one young person."""
+    registration = _registration(request, pk)
+    paused = request.POST.get("paused") == "1"
+    try:
+        services.reminders_pause(by=request.user, registration=registration, paused=paused)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            (_("Rappels suspendus pour %(p)s.") if paused else _("Rappels rétablis pour %(p)s."))
+            % {"p": registration.participant},
+        )
+    return redirect("events:detail", pk=registration.event_id)
+
+
+# Check-in on the day ---------------------------------------------------------------
+
+
+def _staff_event(request, pk):
+    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    if not permissions.is_check_in_staff(request.user, event):
+        raise Http404
+    return event
+
+
+def check_in(request, pk):
+    event = _staff_event(request, pk)
+    query = request.GET.get("q", "")
+    registrations = list(selectors.check_in_list(event, query))
+    audit.log_list(request, "registration", len(registrations))
+    context = {
+        "event": event,
+        "registrations": registrations,
+        "query": query,
+        "counters": selectors.counters(event),
+        "walk_in_form": WalkInForm(
+            participants=Participant.objects.visible_to(request.user).filter(
+                territory_id=event.territory_id
+            )
+        )
+        if permissions.can_manage_event(request.user, event)
+        else None,
+    }
+    if request.htmx:
+        return render(request, "events/_check_in_results.html", context)
+    return render(request, "events/check_in.html", context)
+
+
+def check_in_counters(request, pk):
+    event = _staff_event(request, pk)
+    return render(
+        request, "events/_counters.html", {"event": event, "counters": selectors.counters(event)}
+    )
+
+
+@require_POST
+def check_in_mark(request, pk):
+    registration = get_object_or_404(
+        Registration.objects.select_related("event", "participant"), pk=pk
+    )
+    _staff_event(request, registration.event_id)
+    try:
+        registration = services.check_in(by=request.user, registration=registration)
+    except DomainError as error:
+        messages.error(request, error.message)
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "counters": selectors.counters(registration.event),
+    }
+    if request.htmx:
+        return render(request, "events/_check_in_row.html", context)
+    messages.success(request, _("%(p)s est présent(e).") % {"p": registration.participant})
+    return redirect("events:check_in", pk=registration.event_id)
+
+
+def check_in_token(request, token):
+    """The QR code of a convocation opens this page for staff: one tap checks in."""
+    registration = get_object_or_404(
+        Registration.objects.select_related("event", "participant"), check_in_token=token
+    )
+    _staff_event(request, registration.event_id)
+    return render(
+        request,
+        "events/check_in_token.html",
+        {"registration": registration, "event": registration.event},
+    )
+
+
+@require_POST
+def walk_in(request, pk):
+    event = _staff_event(request, pk)
+    form = WalkInForm(
+        request.POST,
+        participants=Participant.objects.visible_to(request.user).filter(
+            territory_id=event.territory_id
+        ),
+    )
+    if form.is_valid():
+        try:
+            services.walk_in_admit(by=request.user, event=event, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("%(p)s est admis(e).") % {"p": form.cleaned_data["participant"]}
+            )
+    else:
+        messages.error(request, _("Choisissez le jeune à admettre."))
+    return redirect("events:check_in", pk=event.pk)
+
+
+def attendance(request, pk):
+    """After a day on paper: tick who signed the sheet."""
+    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    _require(permissions.can_manage_event(request.user, event))
+    expected = (
+        event.registrations.filter(
+            status__in=[
+                RegistrationStatus.INVITED,
+                RegistrationStatus.CONFIRMED,
+                RegistrationStatus.PRESENT,
+                RegistrationStatus.ABSENT,
+            ]
+        )
+        .select_related("participant")
+        .order_by("participant__last_name", "pk")
+    )
+    if request.method == "POST":
+        counts = services.attendance_mark(
+            by=request.user, event=event, present_ids=request.POST.getlist("present")
+        )
+        messages.success(
+            request,
+            _("Émargement enregistré : %(p)s présent(s), %(a)s absent(s).")
+            % {"p": counts["present"], "a": counts["absent"]},
+        )
+        return redirect("events:detail", pk=event.pk)
+    audit.log_list(request, "registration", len(expected))
+    return render(request, "events/attendance.html", {"event": event, "expected": expected})
+
+
+def _event_document(request, pk, builder, *args):
+    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    _require(permissions.can_manage_event(request.user, event))
+    audit.log_list(request, "registration", event.registrations.count(), action="export")
+    return builder(request, event, *args)
+
+
+def attendance_sheet(request, pk):
+    return _event_document(request, pk, attendance_sheet_pdf)
+
+
+def badges(request, pk):
+    return _event_document(request, pk, badges_pdf)
+
+
+def _registration_document(request, pk, builder):
+    registration = _registration(request, pk)
+    _require(permissions.can_register(request.user, registration.event, registration.participant))
+    audit.log_read(request, registration, action="export")
+    return builder(request, registration)
+
+
+def convocation(request, pk):
+    return _registration_document(request, pk, convocation_pdf)
+
+
+def attestation(request, pk):
+    registration = _registration(request, pk)
+    if registration.status != RegistrationStatus.PRESENT:
+        raise Http404
+    return _registration_document(request, pk, attestation_pdf)

@@ -1,0 +1,121 @@
+"""Capacity holds when many people act at the same moment (PostgreSQL, real threads)."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from events import services
+from events.models import Event, Registration, RegistrationStatus
+from pacte.exceptions import DomainError
+from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
+from pacte.roles import Role
+from participants.factories import ParticipantFactory, ProgrammeYearFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks (SELECT … FOR UPDATE) are tested on PostgreSQL",
+    ),
+]
+
+THREADS = 12
+CAPACITY = 5
+
+
+@pytest.fixture
+def setting():
+    paris = TerritoryFactory(paris=True)
+    coordinator = UserFactory(
+        role=Role.COORDINATOR, structure=StructureFactory(territory=paris, prefecture=True)
+    )
+    event = Event.objects.create(
+        territory=paris,
+        date=timezone.localdate() + dt.timedelta(days=7),
+        starts_at=dt.time(14),
+        ends_at=dt.time(18),
+        venue="Préfecture",
+        address="Paris",
+        capacity=THREADS,
+        status="open",
+        created_by=coordinator,
+    )
+    year = ProgrammeYearFactory(territory=paris)
+    participants = [ParticipantFactory(programme_year=year) for _ in range(THREADS)]
+    return coordinator, event, participants
+
+
+def run_together(action, items):
+    """Start every action at the same instant, each in its own thread and connection."""
+    barrier = threading.Barrier(len(items))
+    outcomes = []
+    lock = threading.Lock()
+
+    def worker(item):
+        try:
+            barrier.wait(timeout=10)
+            result = action(item)
+        except DomainError as error:
+            result = error
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=worker, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_concurrent_confirmations_never_exceed_capacity(setting):
+    coordinator, event, participants = setting
+    registrations = [
+        services.registration_invite(by=coordinator, event=event, participant=p)
+        for p in participants
+    ]
+    # The coordination lowers the capacity after inviting everyone.
+    Event.objects.filter(pk=event.pk).update(capacity=CAPACITY)
+
+    outcomes = run_together(
+        lambda r: services.registration_confirm(by=coordinator, registration=r), registrations
+    )
+
+    confirmed = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+    assert confirmed.count() == CAPACITY
+    assert sum(isinstance(o, DomainError) for o in outcomes) == THREADS - CAPACITY
+
+
+def test_concurrent_invitations_fill_the_places_then_the_waiting_list(setting):
+    coordinator, event, participants = setting
+    Event.objects.filter(pk=event.pk).update(capacity=CAPACITY)
+
+    run_together(
+        lambda p: services.registration_invite(by=coordinator, event=event, participant=p),
+        participants,
+    )
+
+    statuses = list(Registration.objects.filter(event=event).values_list("status", flat=True))
+    assert statuses.count(RegistrationStatus.INVITED) == CAPACITY
+    assert statuses.count(RegistrationStatus.WAITING) == THREADS - CAPACITY
+
+
+def test_concurrent_check_ins_of_one_person_are_one_check_in(setting):
+    coordinator, event, participants = setting
+    Event.objects.filter(pk=event.pk).update(date=timezone.localdate())
+    registration = services.registration_invite(
+        by=coordinator, event=event, participant=participants[0]
+    )
+
+    run_together(
+        lambda _: services.check_in(by=coordinator, registration=registration), range(THREADS)
+    )
+
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.PRESENT
+    assert Registration.objects.filter(event=event, status="present").count() == 1

@@ -1,0 +1,383 @@
+"""Invitations, confirmations, the waiting list and check-in (domain.md rules)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from events import services
+from events.models import Event, Registration, RegistrationStatus
+from pacte.exceptions import DomainError
+from pacte.factories import UserFactory
+from pacte.roles import Role
+from participants.factories import JusticeMeasureFactory, ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+Status = RegistrationStatus
+
+
+@pytest.fixture
+def users(users, cafe_metiers):
+    """The accounts of conftest, plus today's Café-métiers and its registrations."""
+    return {**users, **cafe_metiers}
+
+
+@pytest.fixture
+def coordinator(users):
+    return users[Role.COORDINATOR]
+
+
+@pytest.fixture
+def small_event(users, paris, coordinator):
+    return Event.objects.create(
+        territory=paris,
+        date=timezone.localdate() + dt.timedelta(days=10),
+        starts_at=dt.time(14),
+        ends_at=dt.time(18),
+        venue="Préfecture",
+        address="Paris",
+        capacity=2,
+        status="open",
+        created_by=coordinator,
+    )
+
+
+def young(users, **fields):
+    base = users["participant"]
+    return ParticipantFactory(
+        programme_year=base.programme_year,
+        structure_in_charge=base.structure_in_charge,
+        referent=base.referent,
+        **fields,
+    )
+
+
+def test_beyond_capacity_invitations_go_to_the_waiting_list_in_order(
+    users, coordinator, small_event
+):
+    first, second, third, fourth = (young(users) for _ in range(4))
+    for participant in (first, second, third, fourth):
+        services.registration_invite(by=coordinator, event=small_event, participant=participant)
+
+    statuses = dict(small_event.registrations.values_list("participant_id", "status"))
+    assert statuses == {
+        first.pk: Status.INVITED,
+        second.pk: Status.INVITED,
+        third.pk: Status.WAITING,
+        fourth.pk: Status.WAITING,
+    }
+
+
+def test_a_freed_place_goes_to_the_first_waiting_who_is_invited_again(
+    users, coordinator, small_event
+):
+    people = [young(users) for _ in range(4)]
+    registrations = [
+        services.registration_invite(by=coordinator, event=small_event, participant=p)
+        for p in people
+    ]
+
+    _withdrawn, promoted = services.registration_withdraw(
+        by=coordinator, registration=registrations[0], status=Status.EXCUSED
+    )
+
+    assert promoted.participant == people[2]
+    assert promoted.status == Status.INVITED
+    assert Registration.objects.get(participant=people[3]).status == Status.WAITING
+
+
+def test_one_registration_per_participant_per_event(users, coordinator, small_event):
+    participant = young(users)
+    services.registration_invite(by=coordinator, event=small_event, participant=participant)
+
+    with pytest.raises(DomainError, match="déjà inscrit"):
+        services.registration_invite(by=coordinator, event=small_event, participant=participant)
+
+
+def test_a_counsellor_registers_only_their_own_participants(users, small_event, paris):
+    counsellor = users[Role.COUNSELLOR]
+    other_structure_participant = ParticipantFactory(
+        programme_year=users["participant"].programme_year
+    )
+
+    services.registration_invite(by=counsellor, event=small_event, participant=young(users))
+    with pytest.raises(DomainError):
+        services.registration_invite(
+            by=counsellor, event=small_event, participant=other_structure_participant
+        )
+
+
+def test_confirming_never_exceeds_capacity(users, coordinator, small_event):
+    a, b = (
+        services.registration_invite(by=coordinator, event=small_event, participant=young(users))
+        for _ in range(2)
+    )
+    services.registration_confirm(by=coordinator, registration=a)
+    services.registration_confirm(by=coordinator, registration=b)
+    late = services.walk_in_admit(
+        by=coordinator,
+        event=small_event,
+        participant=young(users),
+        reason="Décision de la coordination",
+    )
+
+    assert late.over_capacity_reason == "Décision de la coordination"
+    waiting = services.registration_invite(
+        by=coordinator, event=small_event, participant=young(users)
+    )
+    assert waiting.status == Status.WAITING
+    with pytest.raises(DomainError, match="liste d’attente"):
+        services.registration_confirm(by=coordinator, registration=waiting)
+
+
+def test_checking_in_twice_is_one_check_in(users):
+    registration = users["registration"]
+    counsellor = users[Role.COUNSELLOR]
+
+    first = services.check_in(by=counsellor, registration=registration)
+    checked_at = first.checked_in_at
+    second = services.check_in(by=users[Role.COORDINATOR], registration=registration)
+
+    assert second.status == Status.PRESENT
+    assert second.checked_in_at == checked_at
+    assert second.checked_in_by == counsellor
+
+
+def test_a_full_event_admits_a_walk_in_only_by_a_coordinator_with_a_reason(
+    users, coordinator, small_event
+):
+    small_event.date = timezone.localdate()
+    small_event.staff.add(users[Role.COUNSELLOR])
+    small_event.save()
+    for _ in range(2):
+        registration = services.registration_invite(
+            by=coordinator, event=small_event, participant=young(users)
+        )
+        services.registration_confirm(by=coordinator, registration=registration)
+    walk_in = young(users)
+
+    with pytest.raises(DomainError, match="complet"):
+        services.walk_in_admit(by=users[Role.COUNSELLOR], event=small_event, participant=walk_in)
+    with pytest.raises(DomainError, match="complet"):
+        services.walk_in_admit(by=coordinator, event=small_event, participant=walk_in)
+    admitted = services.walk_in_admit(
+        by=coordinator, event=small_event, participant=walk_in, reason="Venu avec son conseiller"
+    )
+
+    assert admitted.walk_in and admitted.status == Status.PRESENT
+
+
+def test_a_walk_in_takes_a_free_place_without_a_reason(users):
+    event = users["event"]
+
+    admitted = services.walk_in_admit(
+        by=users[Role.COUNSELLOR], event=event, participant=young(users)
+    )
+
+    assert admitted.status == Status.PRESENT and admitted.over_capacity_reason == ""
+
+
+def test_a_counsellor_is_check_in_staff_only_on_the_day(users):
+    event = users["event"]
+    event.date = timezone.localdate() + dt.timedelta(days=1)
+    event.save()
+
+    with pytest.raises(DomainError, match="équipe d’accueil"):
+        services.check_in(by=users[Role.COUNSELLOR], registration=users["registration"])
+
+
+def test_paper_attendance_marks_present_and_absent(users):
+    event = users["event"]
+    absent = users["registration"]
+
+    counts = services.attendance_mark(
+        by=users[Role.COORDINATOR], event=event, present_ids=[users["present_registration"].pk]
+    )
+
+    absent.refresh_from_db()
+    assert counts == {"present": 1, "absent": 1}
+    assert absent.status == Status.ABSENT
+
+
+def test_a_participants_workshops_never_overlap(users):
+    from events.models import Workshop
+
+    event = users["event"]
+    registration = users["registration"]
+    coaching = Workshop.objects.create(
+        event=event, kind="coaching", starts_at=dt.time(14), ends_at=dt.time(15), capacity=20
+    )
+    dating = Workshop.objects.create(
+        event=event, kind="job_dating", starts_at=dt.time(14, 30), ends_at=dt.time(16), capacity=20
+    )
+    later = Workshop.objects.create(
+        event=event, kind="job_search", starts_at=dt.time(15), ends_at=dt.time(16), capacity=20
+    )
+
+    services.workshop_join(by=users[Role.COORDINATOR], registration=registration, workshop=coaching)
+    with pytest.raises(DomainError, match="même temps"):
+        services.workshop_join(
+            by=users[Role.COORDINATOR], registration=registration, workshop=dating
+        )
+    services.workshop_join(by=users[Role.COORDINATOR], registration=registration, workshop=later)
+
+    assert set(registration.workshops.all()) == {coaching, later}
+
+
+# Pages --------------------------------------------------------------------------------
+
+
+def test_check_in_staff_see_names_and_statuses_only(client_for, users):
+    registration = users["registration"]
+    registration.participant.phone = "+33611223344"
+    registration.participant.save()
+    JusticeMeasureFactory(participant=registration.participant)
+    staff = UserFactory(role=Role.COUNSELLOR)  # another structure, named staff
+    staff.structure.territory = users["event"].territory
+    staff.structure.save()
+    users["event"].staff.add(staff)
+
+    response = client_for(staff).get(reverse("events:check_in", args=[users["event"].pk]))
+
+    content = response.content.decode()
+    assert registration.participant.last_name.upper() in content
+    assert "06 11 22 33 44" not in content and "+33611223344" not in content
+    assert "Semi-liberté" not in content
+
+
+def test_check_in_search_is_accent_insensitive_and_htmx_returns_the_list(client_for, users):
+    participant = users["registration"].participant
+    participant.first_name, participant.last_name = "Hélène", "Camara"
+    participant.search_name = "helene camara"
+    participant.save()
+
+    response = client_for(users[Role.COUNSELLOR]).get(
+        reverse("events:check_in", args=[users["event"].pk]),
+        {"q": "helene"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert [r.pk for r in response.context["registrations"]] == [users["registration"].pk]
+    assert "<html" not in response.content.decode()
+
+
+def test_the_qr_token_opens_the_registration_and_get_never_writes(client_for, users):
+    registration = users["registration"]
+    client = client_for(users[Role.COUNSELLOR])
+
+    page = client.get(reverse("events:check_in_token", args=[registration.check_in_token]))
+    registration.refresh_from_db()
+    assert page.status_code == 200 and registration.status == Status.INVITED
+
+    client.post(reverse("events:check_in_mark", args=[registration.pk]))
+    registration.refresh_from_db()
+    assert registration.status == Status.PRESENT
+
+
+def test_a_token_cannot_be_guessed_or_used_for_another_event(client_for, users, small_event):
+    client = client_for(users[Role.COORDINATOR])
+    other = services.registration_invite(
+        by=users[Role.COORDINATOR], event=small_event, participant=young(users)
+    )
+
+    assert len(users["registration"].check_in_token) >= 40
+    assert other.check_in_token != users["registration"].check_in_token
+    assert client.get(reverse("events:check_in_token", args=["devine"])).status_code == 404
+    # The token belongs to its own registration: it checks in there, nowhere else.
+    page = client.get(reverse("events:check_in_token", args=[other.check_in_token]))
+    assert page.context["registration"].event == small_event
+
+
+def test_those_who_may_read_the_measure_see_an_hours_warning(client_for, users):
+    participant = users["registration"].participant
+    JusticeMeasureFactory(participant=participant, out_from=dt.time(9), out_until=dt.time(16))
+    colleague = UserFactory(role=Role.COUNSELLOR, structure=participant.structure_in_charge)
+
+    referent_page = client_for(users[Role.COUNSELLOR]).get(
+        reverse("events:detail", args=[users["event"].pk])
+    )
+    colleague_page = client_for(colleague).get(reverse("events:detail", args=[users["event"].pk]))
+
+    assert participant.pk in referent_page.context["outside_hours"]
+    assert "Hors des horaires" in referent_page.content.decode()
+    assert colleague_page.context["outside_hours"] == set()
+    assert "Hors des horaires" not in colleague_page.content.decode()
+
+
+def test_a_coordinator_invites_in_bulk_from_a_filtered_list(client_for, users, small_event):
+    in_qpv = young(users, lives_in_qpv=True)
+    young(users, lives_in_qpv=False)
+    client = client_for(users[Role.COORDINATOR])
+    url = reverse("events:bulk_invite", args=[small_event.pk])
+
+    listed = client.get(url, {"lives_in_qpv": "true"}).context["candidates"]
+    client.post(f"{url}?lives_in_qpv=true", {"participants": [p.pk for p in listed]})
+
+    invited = set(small_event.registrations.values_list("participant_id", flat=True))
+    assert in_qpv.pk in invited
+    assert invited == {p.pk for p in listed}
+
+
+# Convocations -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def outboxes(settings):
+    from pacte import sms
+
+    settings.SMS_BACKEND = "pacte.sms.LocmemBackend"
+    sms.outbox.clear()
+    return sms.outbox
+
+
+def test_an_invitation_sends_the_convocation_once_committed(
+    users, coordinator, small_event, outboxes, django_capture_on_commit_callbacks
+):
+    participant = young(users)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.registration_invite(
+            by=coordinator, event=small_event, participant=participant
+        )
+
+    assert registration.messages.filter(kind="convocation").count() == 1
+    assert len(outboxes) == 1
+    assert "Pacte" not in str(outboxes[0])
+
+
+def test_a_draft_event_sends_nothing_until_it_opens(
+    client_for, users, coordinator, small_event, outboxes, django_capture_on_commit_callbacks
+):
+    small_event.status = "draft"
+    small_event.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.registration_invite(
+            by=coordinator, event=small_event, participant=young(users)
+        )
+    assert not registration.messages.exists()
+
+    client = client_for(coordinator)
+    form = client.get(reverse("events:update", args=[small_event.pk])).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        status="open",
+        date=small_event.date.isoformat(),
+        starts_at="14:00",
+        ends_at="18:00",
+        staff=[],
+    )
+    client.post(reverse("events:update", args=[small_event.pk]), data)
+
+    assert registration.messages.filter(kind="convocation").count() == 1
+
+
+def test_a_counsellor_pauses_the_reminders_of_one_person(client_for, users):
+    registration = users["registration"]
+
+    client_for(users[Role.COUNSELLOR]).post(
+        reverse("events:registration_reminders", args=[registration.pk]), {"paused": "1"}
+    )
+
+    registration.refresh_from_db()
+    assert registration.reminders_paused
