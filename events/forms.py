@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, RegistrationStatus
-from pacte.models import User
+from events.models import Event, EventPartner, RegistrationStatus, Workshop
+from pacte.models import Structure, User
 from pacte.roles import Role
 from participants.models import Participant
 
@@ -85,3 +85,54 @@ class WalkInForm(forms.Form):
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = participants
+
+
+class WorkshopForm(forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = ["kind", "title", "starts_at", "ends_at", "room", "capacity", "facilitator"]
+        widgets = {"starts_at": time_widget(), "ends_at": time_widget()}
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["facilitator"].queryset = Structure.objects.filter(
+            territory_id=event.territory_id
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end:
+            if end <= start:
+                self.add_error("ends_at", _("La fin doit suivre le début."))
+            elif start < self.event.starts_at or end > self.event.ends_at:
+                self.add_error(
+                    "starts_at",
+                    _("L’atelier doit avoir lieu pendant le Café-métiers (%(s)s – %(e)s).")
+                    % {
+                        "s": self.event.starts_at.strftime("%H:%M"),
+                        "e": self.event.ends_at.strftime("%H:%M"),
+                    },
+                )
+        return data
+
+
+class EventPartnerForm(forms.ModelForm):
+    class Meta:
+        model = EventPartner
+        fields = ["structure", "role", "recruiters"]
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = Structure.objects.filter(
+            territory_id=event.territory_id
+        ).exclude(pk__in=event.partners.values("structure"))
+
+
+class WorkshopChoiceForm(forms.Form):
+    workshop = forms.ModelChoiceField(label=_("Atelier"), queryset=Workshop.objects.none())
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workshop"].queryset = event.workshops.all()

@@ -29,6 +29,20 @@ urlpatterns = [
         name="attendance_sheet",
     ),
     path("cafes-metiers/<int:pk>/badges.pdf", views.badges, name="badges"),
+    path("cafes-metiers/<int:pk>/ateliers/nouveau/", views.workshop_create, name="workshop_create"),
+    path(
+        "cafes-metiers/<int:pk>/ateliers/<int:workshop_pk>/feuille-emargement.pdf",
+        views.workshop_attendance_sheet,
+        name="workshop_attendance_sheet",
+    ),
+    path(
+        "cafes-metiers/<int:pk>/partenaires/nouveau/",
+        views.event_partner_create,
+        name="event_partner_create",
+    ),
+    path(
+        "inscriptions/<int:pk>/atelier/", views.registration_workshop, name="registration_workshop"
+    ),
     path(
         "inscriptions/<int:pk>/confirmer/", views.registration_confirm, name="registration_confirm"
     ),

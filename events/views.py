@@ -8,7 +8,15 @@ from django.views.decorators.http import require_POST
 
 from events import permissions, selectors, services
 from events.documents import attendance_sheet_pdf, attestation_pdf, badges_pdf, convocation_pdf
-from events.forms import EventForm, InviteForm, WalkInForm, WithdrawForm
+from events.forms import (
+    EventForm,
+    EventPartnerForm,
+    InviteForm,
+    WalkInForm,
+    WithdrawForm,
+    WorkshopChoiceForm,
+    WorkshopForm,
+)
 from events.models import Registration, RegistrationStatus
 from pacte import audit
 from pacte.exceptions import DomainError
@@ -106,6 +114,7 @@ def event_detail(request, pk):
             "can_manage": permissions.can_manage_event(request.user, event),
             "is_staff": permissions.is_check_in_staff(request.user, event),
             "workshops": event.workshops.select_related("facilitator"),
+            "workshop_choice": WorkshopChoiceForm(event=event),
             "partners": event.partners.select_related("structure"),
         },
     )
@@ -221,6 +230,75 @@ def registration_withdraw(request, pk):
                 request,
                 _("%(p)s quitte la liste d’attente et est invité(e).")
                 % {"p": promoted.participant},
+            )
+    return redirect("events:detail", pk=registration.event_id)
+
+
+def _managed_event(request, pk):
+    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    _require(permissions.can_manage_event(request.user, event))
+    return event
+
+
+def _event_part_form(request, pk, form_class, title, done_message):
+    """Add a workshop or a partner present: the same small page for both."""
+    event = _managed_event(request, pk)
+    form = form_class(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        part = form.save(commit=False)
+        part.event = event
+        part.save()
+        audit.log_write(user=request.user, obj=part, created=True)
+        messages.success(request, done_message)
+        return redirect("events:detail", pk=event.pk)
+    return render(
+        request, "events/event_part_form.html", {"form": form, "event": event, "title": title}
+    )
+
+
+def workshop_create(request, pk):
+    return _event_part_form(
+        request, pk, WorkshopForm, _("Ajouter un atelier"), _("L’atelier est ajouté.")
+    )
+
+
+def event_partner_create(request, pk):
+    return _event_part_form(
+        request,
+        pk,
+        EventPartnerForm,
+        _("Ajouter un partenaire présent"),
+        _("Le partenaire est ajouté."),
+    )
+
+
+def workshop_attendance_sheet(request, pk, workshop_pk):
+    event = _managed_event(request, pk)
+    workshop = get_object_or_404(event.workshops, pk=workshop_pk)
+    audit.log_list(request, "registration", workshop.registrations.count(), action="export")
+    return attendance_sheet_pdf(request, event, workshop)
+
+
+@rule_required(permissions.can_list_events)
+@require_POST
+def registration_workshop(request, pk):
+    """Put a registered participant in a workshop (never two at the same time)."""
+    registration = _registration(request, pk)
+    form = WorkshopChoiceForm(request.POST, event=registration.event)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un atelier."))
+    else:
+        try:
+            services.workshop_join(
+                by=request.user, registration=registration, workshop=form.cleaned_data["workshop"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(p)s participera à l’atelier « %(w)s ».")
+                % {"p": registration.participant, "w": form.cleaned_data["workshop"]},
             )
     return redirect("events:detail", pk=registration.event_id)
 

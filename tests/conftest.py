@@ -113,8 +113,14 @@ def cafe_metiers(users, paris):
         status=RegistrationStatus.PRESENT,
         invited_by=accounts[Role.COORDINATOR],
     )
+    from events.models import Workshop
+
+    workshop = Workshop.objects.create(
+        event=event, kind="coaching", starts_at=dt.time(14), ends_at=dt.time(15), capacity=20
+    )
     return {
         "event": event,
+        "workshop": workshop,
         "registration": accounts["registration"],
         "present_registration": accounts["present_registration"],
     }

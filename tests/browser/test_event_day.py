@@ -69,6 +69,7 @@ def test_the_day_of_a_cafe_metiers(browser, live_server, programme, axe_check):
     axe_check(desk)
     desk.get_by_role("button", name="Inviter les jeunes cochés").click()
     desk.get_by_text("3 invité(s)").wait_for()
+    axe_check(desk)  # the event page with its registrations
     assert Registration.objects.count() == 3
     desk.close()
 

@@ -381,3 +381,37 @@ def test_a_counsellor_pauses_the_reminders_of_one_person(client_for, users):
 
     registration.refresh_from_db()
     assert registration.reminders_paused
+
+
+def test_a_coordinator_adds_a_workshop_within_the_event_hours(client_for, users):
+    event = users["event"]
+    client = client_for(users[Role.COORDINATOR])
+    url = reverse("events:workshop_create", args=[event.pk])
+
+    refused = client.post(
+        url, {"kind": "coaching", "starts_at": "12:00", "ends_at": "13:00", "capacity": 10}
+    )
+    client.post(
+        url,
+        {
+            "kind": "job_search",
+            "starts_at": "15:00",
+            "ends_at": "16:00",
+            "capacity": 10,
+            "room": "Salle 2",
+        },
+    )
+
+    assert "pendant le Café-métiers" in refused.content.decode()
+    assert event.workshops.filter(kind="job_search", room="Salle 2").exists()
+
+
+def test_a_participant_is_put_in_a_workshop_from_the_event_page(client_for, users):
+    registration = users["registration"]
+
+    client_for(users[Role.COUNSELLOR]).post(
+        reverse("events:registration_workshop", args=[registration.pk]),
+        {"workshop": users["workshop"].pk},
+    )
+
+    assert list(registration.workshops.all()) == [users["workshop"]]
