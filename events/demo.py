@@ -36,7 +36,7 @@ WORKSHOPS = [
 ]
 
 
-def build_events(*, territory, structures, accounts):
+def build_events(*, territory, partners, accounts):
     today = timezone.localdate()
     coordinator = accounts["coordination"]
     past, created_past = Event.objects.get_or_create(
@@ -69,7 +69,7 @@ def build_events(*, territory, structures, accounts):
     )
     participants = list(Participant.objects.filter(territory=territory).order_by("pk"))
     if created_past:
-        _furnish(past, structures)
+        _furnish(past, partners)
         for participant in participants[:65]:
             Registration.objects.create(
                 event=past,
@@ -81,7 +81,7 @@ def build_events(*, territory, structures, accounts):
                 checked_in_by=coordinator,
             )
     if created_upcoming:
-        _furnish(upcoming, structures)
+        _furnish(upcoming, partners)
         upcoming.staff.add(accounts["conseiller"])
         for index, participant in enumerate(p for p in participants if p.status == "active"):
             Registration.objects.create(
@@ -94,11 +94,12 @@ def build_events(*, territory, structures, accounts):
             )
 
 
-def _furnish(event, structures):
+def _furnish(event, partners):
     for name in COMPANIES:
-        EventPartner.objects.create(
-            event=event, structure=structures[name], role=PartnerRole.JOB_DATING, recruiters=2
+        presence = EventPartner.objects.create(
+            event=event, partner=partners[name], role=PartnerRole.JOB_DATING, recruiters=2
         )
+        presence.offers.set(partners[name].offers.all())
     for kind, title, start, end, room in WORKSHOPS:
         Workshop.objects.create(
             event=event,
@@ -108,5 +109,5 @@ def _furnish(event, structures):
             ends_at=end,
             room=room,
             capacity=70,
-            facilitator=structures["France Travail Paris"],
+            facilitator=partners["France Travail Paris"],
         )

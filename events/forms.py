@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, EventPartner, RegistrationStatus, Workshop
-from pacte.models import Structure, User
+from pacte.models import User
 from pacte.roles import Role
 from participants.models import Participant
+from partners.models import JobOffer, Partner
 
 
 def date_widget():
@@ -96,8 +97,8 @@ class WorkshopForm(forms.ModelForm):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        self.fields["facilitator"].queryset = Structure.objects.filter(
-            territory_id=event.territory_id
+        self.fields["facilitator"].queryset = Partner.objects.filter(
+            territory_id=event.territory_id, is_active=True
         )
 
     def clean(self):
@@ -121,13 +122,25 @@ class WorkshopForm(forms.ModelForm):
 class EventPartnerForm(forms.ModelForm):
     class Meta:
         model = EventPartner
-        fields = ["structure", "role", "recruiters"]
+        fields = ["partner", "role", "recruiters", "offers"]
+        widgets = {"offers": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = Structure.objects.filter(
-            territory_id=event.territory_id
-        ).exclude(pk__in=event.partners.values("structure"))
+        self.fields["partner"].queryset = Partner.objects.filter(
+            territory_id=event.territory_id, is_active=True
+        ).exclude(pk__in=event.partners.values("partner"))
+        self.fields["offers"].queryset = JobOffer.objects.filter(
+            partner__territory_id=event.territory_id, status="open"
+        ).select_related("partner")
+        self.fields["offers"].label_from_instance = lambda offer: f"{offer.partner} — {offer}"
+
+    def clean(self):
+        data = super().clean()
+        partner, offers = data.get("partner"), data.get("offers") or []
+        if partner and any(offer.partner_id != partner.pk for offer in offers):
+            self.add_error("offers", _("Choisissez des offres de ce partenaire."))
+        return data
 
 
 class WorkshopChoiceForm(forms.Form):

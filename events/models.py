@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pacte.models import Structure, Territory
+from pacte.models import Territory
 from participants.models import Participant
+from partners.models import JobOffer, Partner
 
 
 class EventStatus(models.TextChoices):
@@ -64,23 +65,33 @@ class PartnerRole(models.TextChoices):
 
 class EventPartner(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="partners")
-    structure = models.ForeignKey(
-        Structure, on_delete=models.PROTECT, related_name="+", verbose_name=_("partenaire")
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="event_presences",
+        verbose_name=_("partenaire"),
     )
     role = models.CharField(
         _("rôle"), max_length=20, choices=PartnerRole.choices, default=PartnerRole.JOB_DATING
     )
     recruiters = models.PositiveSmallIntegerField(_("nombre de recruteurs"), default=1)
 
+    offers = models.ManyToManyField(
+        JobOffer,
+        blank=True,
+        related_name="event_presences",
+        verbose_name=_("offres présentées"),
+    )
+
     class Meta:
         verbose_name = _("partenaire présent")
-        ordering = ["structure__name"]
+        ordering = ["partner__name"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "structure"], name="event_partner_once")
+            models.UniqueConstraint(fields=["event", "partner"], name="event_partner_once")
         ]
 
     def __str__(self):
-        return f"{self.structure} ({self.get_role_display()})"
+        return f"{self.partner} ({self.get_role_display()})"
 
 
 class WorkshopKind(models.TextChoices):
@@ -100,11 +111,11 @@ class Workshop(models.Model):
     room = models.CharField(_("salle"), max_length=100, blank=True)
     capacity = models.PositiveIntegerField(_("places"))
     facilitator = models.ForeignKey(
-        Structure,
+        Partner,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="workshops_led",
         verbose_name=_("animé par"),
     )
 

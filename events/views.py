@@ -115,7 +115,7 @@ def event_detail(request, pk):
             "is_staff": permissions.is_check_in_staff(request.user, event),
             "workshops": event.workshops.select_related("facilitator"),
             "workshop_choice": WorkshopChoiceForm(event=event),
-            "partners": event.partners.select_related("structure"),
+            "partners": event.partners.select_related("partner").prefetch_related("offers"),
         },
     )
 
@@ -248,6 +248,7 @@ def _event_part_form(request, pk, form_class, title, done_message):
         part = form.save(commit=False)
         part.event = event
         part.save()
+        form.save_m2m()
         audit.log_write(user=request.user, obj=part, created=True)
         messages.success(request, done_message)
         return redirect("events:detail", pk=event.pk)

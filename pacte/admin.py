@@ -8,14 +8,32 @@ admin.site.site_title = "Pacte 2ème chance"
 admin.site.index_title = "Administration"
 
 
+class AdministratorsOnly:
+    """The technical part of the admin site is for administrators only.
+
+    Coordinators are staff for the partner section; they manage accounts in the
+    application's own pages (scoped to their territory), not here, where every
+    account of every territory would be listed.
+    """
+
+    def _administrator(self, request, *args, **kwargs):
+        return request.user.is_active and request.user.is_superuser
+
+    has_module_permission = _administrator
+    has_view_permission = _administrator
+    has_add_permission = _administrator
+    has_change_permission = _administrator
+    has_delete_permission = _administrator
+
+
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ["code", "name", "prefecture_name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Structure)
-class StructureAdmin(admin.ModelAdmin):
+class StructureAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ["name", "kind", "territory"]
     list_filter = ["kind", "territory"]
     list_select_related = ["territory"]
@@ -23,7 +41,7 @@ class StructureAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class AccountAdmin(UserAdmin):
+class AccountAdmin(AdministratorsOnly, UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "structure", "is_active"]
     list_filter = ["role", "is_active", "structure__territory"]
     list_select_related = ["structure"]

@@ -11,6 +11,7 @@ from events.permissions import can_list_events
 from pacte.permissions import can_manage_accounts, can_read_access_log
 from pacte.roles import Role
 from participants.permissions import can_list_participants
+from partners.permissions import can_list_partners
 
 
 def navigation(request):
@@ -24,6 +25,8 @@ def navigation(request):
             items.append(("Mes tâches", reverse("participants:tasks")))
         if can_list_events(user):
             items.append(("Café-métiers", reverse("events:list")))
+        if can_list_partners(user):
+            items.append(("Partenaires", reverse("partners:list")))
         if can_read_access_log(user):
             items.append(("Journal des accès", reverse("access_log")))
         if can_manage_accounts(user):

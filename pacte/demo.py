@@ -12,6 +12,7 @@ from pacte.factories import DEMO_PASSWORD, StructureFactory, TerritoryFactory, U
 from pacte.models import StructureKind
 from pacte.roles import Role
 from participants.demo import build_participants
+from partners.demo import build_partners
 
 SEED = 2018
 
@@ -89,7 +90,8 @@ def build_demo() -> dict:
             username = f"{structure.kind.replace('_', '')}{structure.territory.code}-{index}"
             UserFactory(username=username, role=Role.COUNSELLOR, structure=structure)
     build_participants(territory=paris, structures=structures, accounts=accounts)
-    build_events(territory=paris, structures=structures, accounts=accounts)
+    partners = build_partners(territory=paris, structures=structures)
+    build_events(territory=paris, partners=partners, accounts=accounts)
     return {
         "territories": [paris, seine_saint_denis],
         "structures": structures,

@@ -150,7 +150,7 @@ class User(AbstractUser):
 class AccessAction(models.TextChoices):
     READ = "read", _("Consultation")
     LIST = "list", _("Liste")
-    EXPORT = "export", _("Export")
+    EXPORT = "export", _("Export de fichier")
     CREATE = "create", _("Création")
     UPDATE = "update", _("Modification")
     ANONYMISE = "anonymise", _("Anonymisation")

@@ -18,29 +18,35 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administration")
 
 
-# Django model permissions of each role group, as "app_label.codename".
-# Scoping to a territory or a structure is done by querysets, not here.
+# Django model permissions of each role group, as "app_label.codename": they open
+# the admin site's sections. The HTML pages check the role rules of permissions.py,
+# and scoping to a territory or a structure is done by querysets, not here.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COORDINATOR: [
-        "pacte.view_user",
-        "pacte.add_user",
-        "pacte.change_user",
-        "pacte.view_structure",
-        "pacte.view_territory",
+        # The partner section of the admin site (scoped to the territory there).
+        "partners.view_partner",
+        "partners.add_partner",
+        "partners.change_partner",
+        "partners.view_contact",
+        "partners.add_contact",
+        "partners.change_contact",
+        "partners.delete_contact",
+        "partners.view_joboffer",
+        "partners.add_joboffer",
+        "partners.change_joboffer",
+        "partners.delete_joboffer",
+        "partners.view_commitment",
+        "partners.add_commitment",
+        "partners.change_commitment",
     ],
-    Role.PILOT: [
-        "pacte.view_structure",
-        "pacte.view_territory",
-    ],
-    Role.COUNSELLOR: [
-        "pacte.view_structure",
-    ],
+    Role.PILOT: [],
+    Role.COUNSELLOR: [],
     Role.RECRUITER: [],
     Role.ADMINISTRATOR: [],  # administrators are superusers
 }
 
-# Roles whose members log into the admin site.
-STAFF_ROLES = {Role.ADMINISTRATOR}
+# Roles whose members log into the admin site (coordinators: its partner section only).
+STAFF_ROLES = {Role.ADMINISTRATOR, Role.COORDINATOR}
 
 
 def group_name(role: str) -> str:

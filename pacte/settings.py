@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "import_export",
     "crispy_forms",
     "django_filters",
     "django_htmx",
@@ -268,6 +269,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Imports of partner records: all rows in one transaction (nothing half-imported).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# History is read, never replayed: a revert would rewrite records by accident.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Forms -----------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["crispy_dsfr"]

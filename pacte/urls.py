@@ -22,6 +22,7 @@ urlpatterns = [
     path("comptes/", include(accounts_patterns)),
     path("jeunes/", include("participants.urls")),
     path("", include("events.urls")),
+    path("partenaires/", include("partners.urls")),
     path("journal/", access_log.access_log, name="access_log"),
     path(
         "connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"

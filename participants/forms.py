@@ -15,6 +15,7 @@ from participants.models import (
     Sector,
     Status,
 )
+from partners.models import Partner
 
 DATE = {"type": "date"}
 
@@ -181,7 +182,7 @@ class PlanActionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Structure.objects.in_territory_of(user)
+        self.fields["partner"].queryset = Partner.objects.visible_to(user).filter(is_active=True)
 
 
 def _counsellors_of(territory_id):

@@ -28,8 +28,18 @@ LOGIN = "login-redirect"  # 302 to the login page
 
 @pytest.fixture
 def users(users, cafe_metiers):
-    """The accounts of conftest, plus today's Café-métiers and its registrations."""
-    return {**users, **cafe_metiers}
+    """The accounts of conftest, today's Café-métiers and its registrations, and the
+    recruiter's company as a partner."""
+    from partners.models import Partner
+
+    company = Partner.objects.create(
+        territory=users[Role.COORDINATOR].structure.territory,
+        name="Lidl",
+        kind="employer",
+        siret="81234567600017",
+        structure=users[Role.RECRUITER].structure,
+    )
+    return {**users, **cafe_metiers, "partner": company}
 
 
 def everyone(status):
@@ -248,6 +258,12 @@ MATRIX.update(
             event_managers(),
         ),
         "events:registration_workshop": ("post", registration_args, REGISTRATION_EDITORS),
+        "partners:list": ("get", None, {**EVENT_READERS}),
+        "partners:detail": (
+            "get",
+            lambda users: [users["partner"].pk],
+            {**EVENT_READERS, RECR: 200, OTHER: 404},
+        ),
         "events:registration_reminders": ("post", registration_args, REGISTRATION_EDITORS),
         "events:check_in_mark": ("post", registration_args, staff_only(**{COORD: 302, COUNS: 302})),
         "events:convocation": ("get", registration_args, REGISTRATION_DOCUMENTS),

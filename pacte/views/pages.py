@@ -6,13 +6,18 @@ from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
 from pacte.permissions import can_manage_accounts
+from pacte.roles import Role
+from partners.models import Partner
 
 
 def home(request):
+    own_partner = None
+    if request.user.role == Role.RECRUITER:
+        own_partner = Partner.objects.visible_to(request.user).first()
     return render(
         request,
         "pacte/home.html",
-        {"can_manage_accounts": can_manage_accounts(request.user)},
+        {"can_manage_accounts": can_manage_accounts(request.user), "own_partner": own_partner},
     )
 
 

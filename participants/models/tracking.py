@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pacte.models import Structure
 from participants.models.choices import (
     FollowUpKind,
     OutcomeKind,
@@ -48,11 +47,11 @@ class PlanAction(models.Model):
     category = models.CharField(_("domaine"), max_length=20, choices=PlanActionCategory.choices)
     description = models.CharField(_("action"), max_length=250)
     partner = models.ForeignKey(
-        Structure,
+        "partners.Partner",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="plan_actions",
         verbose_name=_("partenaire mobilisé"),
     )
     status = models.CharField(
@@ -78,11 +77,11 @@ class Outcome(models.Model):
     starts_on = models.DateField(_("début"))
     employer_name = models.CharField(_("employeur ou organisme"), max_length=200, blank=True)
     employer = models.ForeignKey(
-        Structure,
+        "partners.Partner",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="outcomes",
         verbose_name=_("partenaire"),
     )
     recorded_by = models.ForeignKey(

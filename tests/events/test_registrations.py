@@ -415,3 +415,34 @@ def test_a_participant_is_put_in_a_workshop_from_the_event_page(client_for, user
     )
 
     assert list(registration.workshops.all()) == [users["workshop"]]
+
+
+def test_a_partner_present_brings_its_own_offers_only(client_for, users, paris):
+    from partners.demo import fictitious_siret
+    from partners.models import JobOffer, Partner
+
+    lidl = Partner.objects.create(
+        territory=paris, name="Lidl", kind="employer", siret=fictitious_siret(1)
+    )
+    carrefour = Partner.objects.create(
+        territory=paris, name="Carrefour", kind="employer", siret=fictitious_siret(2)
+    )
+    own = JobOffer.objects.create(partner=lidl, title="Employé libre-service", contract_type="cdi")
+    foreign = JobOffer.objects.create(
+        partner=carrefour, title="Hôte de caisse", contract_type="cdd"
+    )
+    event = users["event"]
+    client = client_for(users[Role.COORDINATOR])
+    url = reverse("events:event_partner_create", args=[event.pk])
+
+    refused = client.post(
+        url,
+        {"partner": lidl.pk, "role": "job_dating", "recruiters": 2, "offers": [own.pk, foreign.pk]},
+    )
+    client.post(
+        url, {"partner": lidl.pk, "role": "job_dating", "recruiters": 2, "offers": [own.pk]}
+    )
+
+    assert "offres de ce partenaire" in refused.content.decode()
+    presence = event.partners.get()
+    assert list(presence.offers.all()) == [own]

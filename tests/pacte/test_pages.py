@@ -38,7 +38,9 @@ def test_navigation_shows_only_what_the_role_may_open(client_for, users):
         "À suivre",
         "Mes tâches",
         "Café-métiers",
+        "Partenaires",
         "Comptes",
+        "Administration",
     ]
     assert [item["label"] for item in counsellor_nav] == [
         "Accueil",
@@ -46,6 +48,7 @@ def test_navigation_shows_only_what_the_role_may_open(client_for, users):
         "À suivre",
         "Mes tâches",
         "Café-métiers",
+        "Partenaires",
     ]
     recruiter_nav = client_for(users[Role.RECRUITER]).get("/").context["nav_items"]
     assert [item["label"] for item in recruiter_nav] == ["Accueil"]

@@ -51,13 +51,20 @@ def test_an_account_belongs_to_the_group_of_its_role_and_follows_a_role_change()
     account.save()
 
     assert list(account.groups.values_list("name", flat=True)) == [group_name(Role.PILOT)]
-    assert account.has_perm("pacte.view_territory")
+
+    account.role = Role.COORDINATOR
+    account.save()
+    assert account.has_perm("partners.view_partner")
 
 
 @pytest.mark.django_db
-def test_only_administrators_are_staff_and_superusers():
+def test_administrators_are_superusers_and_coordinators_staff_for_the_partner_section():
     admin = UserFactory(administrator=True)
     coordinator = UserFactory(coordinator=True)
+    counsellor = UserFactory(counsellor=True)
 
     assert admin.is_staff and admin.is_superuser
-    assert not coordinator.is_staff and not coordinator.is_superuser
+    assert coordinator.is_staff and not coordinator.is_superuser
+    assert coordinator.has_perm("partners.change_partner")
+    assert not coordinator.has_perm("pacte.delete_user")
+    assert not counsellor.is_staff

@@ -30,7 +30,7 @@ def test_the_json_holds_everything_about_the_person(client_for, users, participa
     assert data["suivis"][0]["ce qui s’est dit"] == "Entretien sur le logement"
     assert data["mesures de justice"][0]["mesure"] == "Semi-liberté"
     assert data["changements de statut"] == []
-    assert data["consultations et modifications"][-1]["action"] == "Export"
+    assert data["consultations et modifications"][-1]["action"] == "Export de fichier"
     entry = AccessLog.objects.get(action=AccessAction.EXPORT)
     assert entry.participant_id == participant.pk
 

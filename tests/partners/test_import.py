@@ -1,0 +1,693 @@
+"""Import and export of partners and contacts through the admin (CSV and XLSX).
+
+The import is django-import-export's two steps: the file is posted to the import
+page, which shows a preview (a dry run) and a confirmation form; the confirmation
+is posted to process_import, which imports for good.
+"""
+
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from import_export.tmp_storages import TempFolderStorage
+
+from pacte.factories import StructureFactory
+from pacte.roles import Role
+from partners.admin import ImportTempStorage
+from partners.models import Contact, Partner, PartnerKind, Sector
+from tests.partners.factories import ContactFactory, PartnerFactory, fictitious_siret
+
+CSV, XLSX = "0", "1"  # the order of the admin's import and export formats
+SIRET_MESSAGE = "Ce SIRET n’est pas valide : vérifiez les 14 chiffres (clé de contrôle)."
+EMPTY_MESSAGE = "Ce champ ne peut pas être vide."
+
+PARTNER_HEADERS = [
+    "Nom",
+    "Type",
+    "Secteur",
+    "SIRET",
+    "Adresse",
+    "Site internet",
+    "Convention signée le",
+    "Fin de convention",
+    "Actif",
+    "Structure liée",
+    "Notes",
+]
+CONTACT_HEADERS = [
+    "Partenaire",
+    "Nom",
+    "Fonction",
+    "E-mail",
+    "Téléphone",
+    "Recrute aux job-datings",
+]
+
+
+def url(model, step):
+    return reverse(f"admin:partners_{model}_{step}")
+
+
+def csv_file(headers, rows, *, delimiter=",", encoding="utf-8", name="partenaires.csv"):
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=delimiter)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, text.getvalue().encode(encoding), content_type="text/csv")
+
+
+def xlsx_file(headers, rows, name="partenaires.xlsx"):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    content = io.BytesIO()
+    book.save(content)
+    return SimpleUploadedFile(name, content.getvalue())
+
+
+def preview(client, model, upload, file_format):
+    """Step 1: the file goes to the import page, which answers with a preview."""
+    response = client.post(url(model, "import"), {"import_file": upload, "format": file_format})
+    assert response.status_code == 200
+    return response
+
+
+def confirm(client, model, response):
+    """Step 2: the preview's confirmation form, posted as the page would."""
+    confirm_form = response.context["confirm_form"]
+    data = {name: confirm_form[name].value() for name in confirm_form.fields}
+    return client.post(url(model, "process_import"), data)
+
+
+def import_in_two_steps(client, model, upload, file_format):
+    response = preview(client, model, upload, file_format)
+    assert response.context.get("confirm_form") is not None, bad_rows(response)
+    response = confirm(client, model, response)
+    assert response.status_code == 302
+    assert response["Location"] == url(model, "changelist")
+    return response
+
+
+def bad_rows(response):
+    """{line in the file: [(column, message), …]} from the import page."""
+    result = response.context["result"]
+    return {row.number + 1: row.problems for row in result.invalid_rows}
+
+
+@pytest.fixture(autouse=True)
+def no_file_left_behind():
+    """Previews never confirmed leave their uploaded file: remove this test's."""
+    folder = Path(tempfile.gettempdir())
+    before = set(folder.glob(f"{ImportTempStorage.PREFIX}*"))
+    yield
+    for path in set(folder.glob(f"{ImportTempStorage.PREFIX}*")) - before:
+        path.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def coordination(users, client_for):
+    return client_for(users[Role.COORDINATOR])
+
+
+@pytest.fixture
+def administration(users, client_for):
+    return client_for(users[Role.ADMINISTRATOR])
+
+
+# Partners: valid files -----------------------------------------------------------------
+
+
+VALID_ROWS = [
+    # A kind and a sector by their French label, another by their code.
+    [
+        "Lidl",
+        "Employeur",
+        "Commerce et grande distribution",
+        fictitious_siret(1),
+        "12 rue de Rivoli",
+        "https://www.lidl.fr",
+        "15/01/2026",
+        "31/12/2026",
+        "oui",
+        "",
+        "Job-dating en mars",
+    ],
+    [
+        "Mission locale de Paris",
+        "mission_locale",
+        "public",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+]
+
+
+@pytest.mark.django_db
+def test_a_valid_csv_is_previewed_then_imported_in_the_coordinator_s_territory(
+    users, coordination, paris
+):
+    response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, VALID_ROWS), CSV)
+
+    # The preview writes nothing, and shows each row with its French values.
+    assert not Partner.objects.exists()
+    page = response.content.decode()
+    assert "Commerce et grande distribution" in page
+    assert "Mission locale de Paris" in page
+
+    confirm(coordination, "partner", response)
+
+    lidl = Partner.objects.get(name="Lidl")
+    assert lidl.territory == paris
+    assert (lidl.kind, lidl.sector, lidl.siret) == (
+        PartnerKind.EMPLOYER,
+        Sector.RETAIL,
+        fictitious_siret(1),
+    )
+    assert (lidl.agreement_signed_on, lidl.agreement_ends_on) == (
+        dt.date(2026, 1, 15),
+        dt.date(2026, 12, 31),
+    )
+    assert lidl.is_active and lidl.notes == "Job-dating en mars"
+    mission_locale = Partner.objects.get(name="Mission locale de Paris")
+    assert (mission_locale.territory, mission_locale.kind) == (paris, PartnerKind.MISSION_LOCALE)
+    assert mission_locale.is_active  # an empty cell: the default for a new partner
+
+    # Who imported what is in the history.
+    version = lidl.history.get()
+    assert version.history_user == users[Role.COORDINATOR]
+    assert version.history_change_reason == "Import du fichier « partenaires.csv »"
+
+
+@pytest.mark.django_db
+def test_a_valid_xlsx_is_imported_with_its_spreadsheet_dates_and_numbers(
+    users, coordination, paris
+):
+    rows = [
+        [
+            "Carrefour",
+            "employeur",  # any case
+            "Hotellerie et restauration",  # accents left out
+            int(fictitious_siret(2)),  # typed as a number
+            "",
+            "",
+            dt.datetime(2026, 2, 1),  # a date cell
+            dt.date(2027, 1, 31),
+            "non",
+            None,
+            None,
+        ],
+    ]
+
+    import_in_two_steps(coordination, "partner", xlsx_file(PARTNER_HEADERS, rows), XLSX)
+
+    carrefour = Partner.objects.get()
+    assert carrefour.territory == paris
+    assert (carrefour.kind, carrefour.sector) == (PartnerKind.EMPLOYER, Sector.HOSPITALITY)
+    assert carrefour.siret == fictitious_siret(2)
+    assert carrefour.agreement_signed_on == dt.date(2026, 2, 1)
+    assert carrefour.agreement_ends_on == dt.date(2027, 1, 31)
+    assert carrefour.is_active is False
+
+
+@pytest.mark.django_db
+def test_a_french_spreadsheet_s_csv_is_read_semicolons_and_windows_1252(users, coordination, paris):
+    upload = csv_file(
+        ["nom", "type", "SIRET", "site internet"],  # headers as typed by hand
+        [["Galeries Lafayette", "Employeur", "732 829 320 00074", ""]],
+        delimiter=";",
+        encoding="cp1252",
+    )
+
+    import_in_two_steps(coordination, "partner", upload, CSV)
+
+    assert Partner.objects.get().siret == "73282932000074"
+
+
+@pytest.mark.django_db
+def test_a_known_name_updates_the_partner_of_the_territory_only(
+    users, coordination, paris, other_territory
+):
+    mine = PartnerFactory(territory=paris, name="Lidl", notes="")
+    theirs = PartnerFactory(territory=other_territory, name="Lidl", notes="")
+    rows = [["Lidl", "Employeur", "", mine.siret, "", "", "", "", "", "", "Nouveau contact RH"]]
+
+    import_in_two_steps(coordination, "partner", csv_file(PARTNER_HEADERS, rows), CSV)
+
+    assert Partner.objects.count() == 2
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.notes == "Nouveau contact RH"
+    assert theirs.notes == ""
+
+
+@pytest.mark.django_db
+def test_a_territory_column_typed_by_a_coordinator_is_ignored(
+    users, coordination, paris, other_territory
+):
+    upload = csv_file(
+        ["Territoire", "Nom", "Type", "SIRET"],
+        [[other_territory.code, "Franprix", "Employeur", fictitious_siret(3)]],
+    )
+
+    import_in_two_steps(coordination, "partner", upload, CSV)
+
+    assert Partner.objects.get().territory == paris
+
+
+@pytest.mark.django_db
+def test_the_linked_structure_is_found_by_name_in_the_territory(
+    users, coordination, paris, other_territory
+):
+    here = StructureFactory(territory=paris, company=True, name="Lidl (comptes)")
+    StructureFactory(territory=other_territory, company=True, name="Lidl 93 (comptes)")
+    rows = [
+        ["Lidl", "Employeur", "", fictitious_siret(4), *[""] * 5, "Lidl (comptes)", ""],
+        ["Lidl 93", "Employeur", "", fictitious_siret(5), *[""] * 5, "Lidl 93 (comptes)", ""],
+    ]
+
+    response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, rows), CSV)
+    message = "Structure « Lidl 93 (comptes) » introuvable dans votre territoire."
+    assert bad_rows(response) == {3: [("Structure liée", message)]}
+
+    import_in_two_steps(coordination, "partner", csv_file(PARTNER_HEADERS, rows[:1]), CSV)
+    assert Partner.objects.get().structure == here
+
+
+@pytest.mark.django_db
+def test_an_administrator_imports_into_the_territory_named_in_the_file(
+    users, administration, paris, other_territory
+):
+    upload = csv_file(
+        ["Territoire", "Nom", "Type", "SIRET"],
+        [
+            ["75", "Lidl", "Employeur", fictitious_siret(6)],
+            [other_territory.code, "Lidl", "Employeur", fictitious_siret(7)],
+        ],
+    )
+
+    import_in_two_steps(administration, "partner", upload, CSV)
+
+    assert set(Partner.objects.values_list("territory__code", "siret")) == {
+        ("75", fictitious_siret(6)),
+        (other_territory.code, fictitious_siret(7)),
+    }
+
+
+# Partners: bad files -------------------------------------------------------------------
+
+
+MALFORMED_ROWS = [
+    ["Lidl", "Employeur", "", fictitious_siret(1), "", "", "", "", "", "", ""],  # line 2: fine
+    ["Carrefour", "Employeur", "", "12345678901234", "", "", "", "", "", "", ""],  # bad key
+    ["", "Employeur", "", fictitious_siret(2), "", "", "", "", "", "", ""],  # no name
+    ["Franprix", "Supermarché", "", fictitious_siret(3), "", "", "", "", "", "", ""],
+    ["Akor", "Organisme de formation", "", "", "", "", "", "", "", "", ""],  # no SIRET
+    ["Géant", "Employeur", "Boulangerie", "7328293200007A", "", "", "32/01/2026", "", "", "", ""],
+    ["", "", "", "", "", "", "", "", "", "", ""],  # an empty line is no error
+    ["CLJT", "Logement", "", fictitious_siret(4), "", "", "", "", "peut-être", "", ""],
+]
+
+
+def assert_malformed_rows_reported(response):
+    assert response.context.get("confirm_form") is None  # nothing to confirm
+    kinds = "Employeur ; Service public de l’emploi ; Mission locale ; Logement ; "
+    assert bad_rows(response) == {
+        3: [("SIRET", SIRET_MESSAGE)],
+        4: [("Nom", EMPTY_MESSAGE)],
+        5: [
+            (
+                "Type",
+                f"Type inconnu : « Supermarché ». Valeurs possibles : {kinds}"
+                "Justice (SPIP, PJJ) ; Organisme de formation ; Association.",
+            )
+        ],
+        6: [("SIRET", "Le SIRET est obligatoire pour ce type de partenaire.")],
+        7: [
+            (
+                "Secteur",
+                "Secteur inconnu : « Boulangerie ». Valeurs possibles : Commerce et grande "
+                "distribution ; Logistique et transport ; Hôtellerie et restauration ; "
+                "Bâtiment et travaux publics ; Propreté ; Sécurité ; Services à la personne ; "
+                "Service public ; Autre.",
+            ),
+            (
+                "Convention signée le",
+                "Date illisible : « 32/01/2026 » (attendue au format JJ/MM/AAAA).",
+            ),
+            ("SIRET", SIRET_MESSAGE),
+        ],
+        9: [("Actif", "« peut-être » n’est pas compris : écrivez oui ou non.")],
+    }
+    page = response.content.decode()
+    assert "6 lignes à corriger : rien ne sera importé" in page
+    for line in (3, 4, 5, 6, 7, 9):
+        assert f'<th scope="row">{line}</th>' in page
+    assert SIRET_MESSAGE in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", [CSV, XLSX])
+def test_a_file_with_bad_rows_imports_nothing_and_lists_each_with_its_line(
+    users, coordination, file_format
+):
+    upload = (
+        csv_file(PARTNER_HEADERS, MALFORMED_ROWS)
+        if file_format == CSV
+        else xlsx_file(PARTNER_HEADERS, MALFORMED_ROWS)
+    )
+
+    response = preview(coordination, "partner", upload, file_format)
+
+    assert_malformed_rows_reported(response)
+    assert not Partner.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bad_file_confirmed_by_hand_is_rolled_back_entirely(users, client_for):
+    """Past the preview (a hand-made confirmation, a file changed meanwhile): the
+    valid rows written before the bad one are rolled back with it, for real."""
+    coordination = client_for(users[Role.COORDINATOR])
+    storage = TempFolderStorage(encoding=None, read_mode="rb")
+    storage.save(csv_file(PARTNER_HEADERS, MALFORMED_ROWS).read())
+
+    response = coordination.post(
+        url("partner", "process_import"),
+        {
+            "import_file_name": storage.name,
+            "original_file_name": "partenaires.csv",
+            "format": CSV,
+            "resource": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == url("partner", "import")
+    assert not Partner.objects.exists()
+    assert not Partner.history.exists()
+    messages = [str(message) for message in response.wsgi_request._messages]
+    assert messages == [
+        "Rien n’a été importé : le fichier contient des erreurs. "
+        "Chargez-le à nouveau pour voir lesquelles."
+    ]
+
+
+@pytest.mark.django_db
+def test_the_uploaded_file_does_not_outlive_its_import(users, coordination):
+    """It holds contacts' details: removed once confirmed, or a day after an
+    abandoned preview (at the next upload)."""
+    abandoned = ImportTempStorage(encoding=None, read_mode="rb")
+    abandoned.save(b"Nom\nLidl\n")
+    path = Path(abandoned.get_full_path())
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(path, (two_days_ago, two_days_ago))
+
+    response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, VALID_ROWS), CSV)
+    uploaded = (
+        Path(tempfile.gettempdir()) / response.context["confirm_form"]["import_file_name"].value()
+    )
+
+    assert not path.exists()
+    assert uploaded.name.startswith("pacte-import-") and uploaded.exists()
+    confirm(coordination, "partner", response)
+    assert not uploaded.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_without_the_name_column_says_which_columns_are_expected(users, coordination):
+    upload = csv_file(["Raison sociale", "Type"], [["Lidl", "Employeur"]])
+
+    response = preview(coordination, "partner", upload, CSV)
+
+    assert response.context.get("confirm_form") is None
+    page = response.content.decode()
+    assert "Colonne manquante : Nom." in page
+    assert "Traceback" not in page
+    assert not Partner.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_no_spreadsheet_is_refused_politely(users, coordination):
+    upload = SimpleUploadedFile("partenaires.xlsx", b"not a spreadsheet")
+
+    response = preview(coordination, "partner", upload, XLSX)
+
+    assert response.context["form"].errors["import_file"]
+    assert not Partner.objects.exists()
+
+
+# Contacts ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_contacts_are_matched_to_a_partner_of_the_territory_by_name(
+    users, coordination, paris, other_territory
+):
+    lidl = PartnerFactory(territory=paris, name="Lidl")
+    PartnerFactory(territory=other_territory, name="Lidl")
+    existing = ContactFactory(partner=lidl, name="Claire Martin", role="RH")
+    rows = [
+        ["Lidl", "Claire Martin", "Directrice RH", "claire@lidl.exemple.fr", "", "oui"],
+        ["lidl", "Karim Haddad", "Manager", "", "+33 6 12 34 56 78", "non"],
+    ]
+
+    import_in_two_steps(coordination, "contact", csv_file(CONTACT_HEADERS, rows), CSV)
+
+    assert Contact.objects.count() == 2
+    existing.refresh_from_db()
+    assert (existing.role, existing.email) == ("Directrice RH", "claire@lidl.exemple.fr")
+    karim = Contact.objects.get(name="Karim Haddad")
+    assert karim.partner == lidl
+    assert (karim.phone, karim.is_recruiter) == ("+33 6 12 34 56 78", False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", [CSV, XLSX])
+def test_a_contact_for_an_unknown_partner_is_a_row_error(
+    users, coordination, paris, other_territory, file_format
+):
+    PartnerFactory(territory=paris, name="Lidl")
+    PartnerFactory(territory=other_territory, name="Franprix Bobigny")
+    rows = [
+        ["Lidl", "Claire Martin", "", "", "", ""],
+        ["Franprix Bobigny", "Paul Durand", "", "", "", ""],  # another territory's
+        ["Carrefour", "Inès Morel", "", "pas-une-adresse", "", ""],
+    ]
+    make = csv_file if file_format == CSV else xlsx_file
+
+    response = preview(coordination, "contact", make(CONTACT_HEADERS, rows), file_format)
+
+    assert bad_rows(response) == {
+        3: [("Partenaire", "Partenaire « Franprix Bobigny » introuvable dans votre territoire.")],
+        4: [
+            ("Partenaire", "Partenaire « Carrefour » introuvable dans votre territoire."),
+            ("E-mail", "Saisissez une adresse de courriel valide."),
+        ],
+    }
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_administrator_s_contacts_find_their_partner_in_the_territory_of_the_row(
+    users, administration, paris, other_territory
+):
+    lidl_paris = PartnerFactory(territory=paris, name="Lidl")
+    lidl_there = PartnerFactory(territory=other_territory, name="Lidl")
+    upload = csv_file(
+        ["Territoire", *CONTACT_HEADERS],
+        [
+            ["75", "Lidl", "Claire Martin", "", "", "", "oui"],
+            [other_territory.code, "Lidl", "Paul Durand", "", "", "", "non"],
+            ["", "Lidl", "Sans territoire", "", "", "", ""],
+        ],
+    )
+
+    response = preview(administration, "contact", upload, CSV)
+    assert bad_rows(response) == {
+        4: [("Partenaire", "Partenaire « Lidl » introuvable (colonne Territoire vide).")]
+    }
+
+    upload.seek(0)
+    rows = upload.read().decode().splitlines()[:-1]
+    fixed = SimpleUploadedFile("contacts.csv", "\n".join(rows).encode())
+    import_in_two_steps(administration, "contact", fixed, CSV)
+    assert Contact.objects.get(name="Claire Martin").partner == lidl_paris
+    assert Contact.objects.get(name="Paul Durand").partner == lidl_there
+
+
+# Export --------------------------------------------------------------------------------
+
+
+def export_form_data(client, model, file_format):
+    form = client.get(url(model, "export")).context["form"]
+    data = {"format": file_format, "resource": "0"}
+    # Every column, as the export page checks them all.
+    for name, field in form.fields.items():
+        if getattr(field, "is_selectable_field", False):
+            data[name] = "on"
+    return data
+
+
+def export(client, model, file_format, query=""):
+    response = client.post(
+        url(model, "export") + query, export_form_data(client, model, file_format)
+    )
+    assert response.status_code == 200
+    return response
+
+
+def csv_rows(response):
+    text = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def xlsx_rows(response):
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    return [list(row) for row in book.active.iter_rows(values_only=True)]
+
+
+@pytest.fixture
+def partners_of_two_territories(paris, other_territory):
+    lidl = PartnerFactory(
+        territory=paris,
+        name="Lidl",
+        sector=Sector.RETAIL,
+        agreement_signed_on=dt.date(2026, 1, 15),
+        agreement_ends_on=dt.date(2026, 12, 31),
+        notes='=HYPERLINK("http://exemple.fr")',
+    )
+    ContactFactory(partner=lidl, name="Claire Martin", phone="+33 1 23 45 67 89")
+    theirs = PartnerFactory(territory=other_territory, name="Franprix Bobigny")
+    ContactFactory(partner=theirs, name="Paul Durand")
+    return lidl, theirs
+
+
+@pytest.mark.django_db
+def test_the_csv_export_holds_the_coordinator_s_territory_in_french(
+    users, coordination, partners_of_two_territories
+):
+    lidl, _theirs = partners_of_two_territories
+
+    response = export(coordination, "partner", CSV)
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="partenaires-' in response["Content-Disposition"]
+    assert response.content.startswith("\ufeff".encode())  # UTF-8 for spreadsheets
+    assert csv_rows(response) == [
+        PARTNER_HEADERS,
+        [
+            "Lidl",
+            "Employeur",
+            "Commerce et grande distribution",
+            lidl.siret,
+            lidl.address,
+            "",
+            "15/01/2026",
+            "31/12/2026",
+            "oui",
+            "",
+            '\'=HYPERLINK("http://exemple.fr")',  # no formula runs in a spreadsheet
+        ],
+    ]
+
+
+@pytest.mark.django_db
+def test_the_xlsx_export_holds_the_coordinator_s_territory(
+    users, coordination, partners_of_two_territories
+):
+    lidl, _theirs = partners_of_two_territories
+
+    rows = xlsx_rows(export(coordination, "partner", XLSX))
+
+    assert rows[0] == PARTNER_HEADERS
+    assert [row[0] for row in rows[1:]] == ["Lidl"]
+    assert rows[1][1:4] == ["Employeur", "Commerce et grande distribution", lidl.siret]
+    assert rows[1][6] == dt.datetime(2026, 1, 15)  # a real date cell
+
+
+@pytest.mark.django_db
+def test_an_export_can_be_imported_again_unchanged(
+    users, coordination, partners_of_two_territories
+):
+    lidl, _theirs = partners_of_two_territories
+    exported = export(coordination, "partner", XLSX).content
+
+    upload = SimpleUploadedFile("partenaires.xlsx", exported)
+    import_in_two_steps(coordination, "partner", upload, XLSX)
+
+    assert Partner.objects.count() == 2
+    before = lidl.notes
+    lidl.refresh_from_db()
+    assert lidl.notes == before
+
+
+@pytest.mark.django_db
+def test_the_contacts_export_holds_the_territory_s_contacts(
+    users, coordination, partners_of_two_territories
+):
+    rows = csv_rows(export(coordination, "contact", CSV))
+
+    assert rows[0] == CONTACT_HEADERS
+    assert [row[:2] for row in rows[1:]] == [["Lidl", "Claire Martin"]]
+    assert rows[1][4] == "+33 1 23 45 67 89"  # a phone number is no formula
+
+
+@pytest.mark.django_db
+def test_an_administrator_exports_every_territory_with_its_code(
+    users, administration, partners_of_two_territories, other_territory
+):
+    rows = csv_rows(export(administration, "partner", CSV))
+
+    assert rows[0] == ["Territoire", *PARTNER_HEADERS]
+    assert sorted((row[0], row[1]) for row in rows[1:]) == [
+        ("75", "Lidl"),
+        (other_territory.code, "Franprix Bobigny"),
+    ]
+
+
+@pytest.mark.django_db
+def test_export_respects_the_list_s_filters(users, coordination, paris):
+    PartnerFactory(territory=paris, name="Lidl", is_active=True)
+    PartnerFactory(territory=paris, name="Ancien partenaire", is_active=False)
+
+    response = export(coordination, "partner", CSV, query="?is_active__exact=0")
+
+    assert [row[0] for row in csv_rows(response)[1:]] == ["Ancien partenaire"]
+
+
+@pytest.mark.django_db
+def test_roles_out_of_the_admin_site_can_neither_import_nor_export(users, client_for):
+    for role in (Role.PILOT, Role.COUNSELLOR, Role.RECRUITER):
+        client = client_for(users[role])
+        for step in ("import", "export"):
+            response = client.get(url("partner", step))
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["partner", "contact"])
+def test_the_import_page_explains_the_columns(users, coordination, administration, model):
+    page = coordination.get(url(model, "import")).content.decode()
+    assert "rien n’est importé tant qu’une seule ligne est en erreur" in page
+    assert "Territoire" not in page.split("importer les champs suivants")[1].split("</code>")[0]
+    if model == "partner":
+        assert "Service public de l’emploi" in page  # the kinds one may type
+
+    page = administration.get(url(model, "import")).content.decode()
+    assert "Territoire" in page.split("importer les champs suivants")[1].split("</code>")[0]
