@@ -4,10 +4,13 @@ import datetime as dt
 
 from django.utils import timezone
 
+from events.job_dating import interview_record, propose_schedule
 from events.models import (
     Event,
     EventPartner,
+    Interview,
     PartnerRole,
+    RecruiterTable,
     Registration,
     RegistrationStatus,
     Workshop,
@@ -80,6 +83,8 @@ def build_events(*, territory, partners, accounts):
                 checked_in_at=timezone.now(),
                 checked_in_by=coordinator,
             )
+    if created_past:
+        _job_dating(past, partners, accounts)
     if created_upcoming:
         _furnish(upcoming, partners)
         upcoming.staff.add(accounts["conseiller"])
@@ -110,4 +115,37 @@ def _furnish(event, partners):
             room=room,
             capacity=70,
             facilitator=partners["France Travail Paris"],
+        )
+
+
+OUTCOMES_IN_TURN = [
+    ("not_retained", "", "Pas encore disponible"),
+    ("second_interview", "", ""),
+    ("hire", "cdi", ""),
+    ("not_retained", "", "Souhaite un autre secteur"),
+    ("immersion", "", ""),
+    ("hire", "alternance", ""),
+]
+
+
+def _job_dating(event, partners, accounts):
+    """Tables of the five companies, the proposed schedule, and what each interview led to."""
+    for name in COMPANIES:
+        RecruiterTable.objects.create(
+            event=event,
+            partner=partners[name],
+            starts_at=dt.time(16),
+            ends_at=dt.time(18),
+            recruiter=accounts["recruteur"] if name == "Lidl" else None,
+        )
+    coordinator = accounts["coordination"]
+    propose_schedule(by=coordinator, event=event)
+    for index, interview in enumerate(Interview.objects.filter(table__event=event).order_by("pk")):
+        outcome, contract, reason = OUTCOMES_IN_TURN[index % len(OUTCOMES_IN_TURN)]
+        interview_record(
+            by=coordinator,
+            interview=interview,
+            outcome=outcome,
+            contract_type=contract,
+            reason=reason,
         )

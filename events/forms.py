@@ -1,7 +1,16 @@
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, EventPartner, RegistrationStatus, Workshop
+from events.models import (
+    Event,
+    EventPartner,
+    InterviewOutcome,
+    RecruiterTable,
+    RegistrationStatus,
+    Workshop,
+)
 from pacte.models import User
 from pacte.roles import Role
 from participants.models import Participant
@@ -149,3 +158,83 @@ class WorkshopChoiceForm(forms.Form):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["workshop"].queryset = event.workshops.all()
+
+
+class RecruiterTableForm(forms.ModelForm):
+    class Meta:
+        model = RecruiterTable
+        fields = ["partner", "recruiter", "label", "starts_at", "ends_at", "slot_minutes"]
+        widgets = {"starts_at": time_widget(), "ends_at": time_widget()}
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["partner"].queryset = Partner.objects.filter(
+            territory_id=event.territory_id, is_active=True
+        )
+        self.fields["recruiter"].queryset = User.objects.filter(
+            role=Role.RECRUITER, is_active=True, structure__territory_id=event.territory_id
+        ).select_related("structure")
+
+    def clean(self):
+        data = super().clean()
+        start, end, recruiter = data.get("starts_at"), data.get("ends_at"), data.get("recruiter")
+        if (
+            start
+            and end
+            and (end <= start or start < self.event.starts_at or end > self.event.ends_at)
+        ):
+            self.add_error("ends_at", _("Les entretiens ont lieu pendant le Café-métiers."))
+        partner = data.get("partner")
+        if (
+            recruiter
+            and partner
+            and (partner.structure_id is None or recruiter.structure_id != partner.structure_id)
+        ):
+            self.add_error("recruiter", _("Ce compte n’appartient pas à ce partenaire."))
+        return data
+
+
+class InterviewBookForm(forms.Form):
+    registration = forms.ModelChoiceField(label=_("Jeune"), queryset=Participant.objects.none())
+    starts_at = forms.TypedChoiceField(
+        label=_("Créneau"), coerce=lambda v: dt.time.fromisoformat(v)
+    )
+
+    def __init__(self, *args, table, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registration"].queryset = table.event.registrations.filter(
+            status__in=["invited", "confirmed", "present"]
+        ).select_related("participant")
+        self.fields["registration"].label_from_instance = lambda r: str(r.participant)
+        taken = set(table.interviews.values_list("starts_at", flat=True))
+        self.fields["starts_at"].choices = [
+            (slot.isoformat(), slot.strftime("%H h %M"))
+            for slot in table.slots()
+            if slot not in taken
+        ]
+
+
+class InterviewOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Suite donnée"),
+        widget=forms.RadioSelect,
+        choices=[
+            (c.value, c.label)
+            for c in InterviewOutcome
+            if c not in {InterviewOutcome.PENDING, InterviewOutcome.NO_SHOW}
+        ],
+    )
+    contract_type = forms.ChoiceField(
+        label=_("Contrat proposé (si embauche)"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("cdi", _("CDI")),
+            ("cdd_long", _("CDD de 6 mois ou plus")),
+            ("cdd", _("CDD de moins de 6 mois")),
+            ("temping", _("Intérim")),
+            ("alternance", _("Alternance")),
+        ],
+    )
+    reason = forms.CharField(label=_("Motif (si non retenu)"), required=False, max_length=250)

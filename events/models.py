@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -219,3 +220,95 @@ class SentMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.get_channel_display()} → {self.recipient}"
+
+
+class RecruiterTable(models.Model):
+    """A partner's job-dating table: interviews of `slot_minutes` between two times."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tables")
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="tables", verbose_name=_("partenaire")
+    )
+    recruiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recruiter_tables",
+        verbose_name=_("compte du recruteur ou de la recruteuse"),
+    )
+    label = models.CharField(_("table"), max_length=100, blank=True)
+    starts_at = models.TimeField(_("premier entretien"))
+    ends_at = models.TimeField(_("fin des entretiens"))
+    slot_minutes = models.PositiveSmallIntegerField(_("durée d’un entretien (minutes)"), default=15)
+
+    class Meta:
+        verbose_name = _("table de job-dating")
+        ordering = ["event", "partner__name", "pk"]
+
+    def __str__(self):
+        return self.label or str(self.partner)
+
+    def slots(self):
+        """The start times of the table's interviews."""
+        start = dt.datetime.combine(dt.date.min, self.starts_at)
+        end = dt.datetime.combine(dt.date.min, self.ends_at)
+        step = dt.timedelta(minutes=self.slot_minutes)
+        times = []
+        while start + step <= end:
+            times.append(start.time())
+            start += step
+        return times
+
+
+class InterviewOutcome(models.TextChoices):
+    PENDING = "pending", _("À venir")
+    SECOND_INTERVIEW = "second_interview", _("Second entretien")
+    IMMERSION = "immersion", _("Immersion (PMSMP)")
+    HIRE = "hire", _("Embauche")
+    NOT_RETAINED = "not_retained", _("Non retenu")
+    NO_SHOW = "no_show", _("Absent")
+
+    @classmethod
+    def positive(cls):
+        return {cls.SECOND_INTERVIEW, cls.IMMERSION, cls.HIRE}
+
+    @classmethod
+    def held(cls):
+        return {cls.SECOND_INTERVIEW, cls.IMMERSION, cls.HIRE, cls.NOT_RETAINED}
+
+
+class Interview(models.Model):
+    """A job-dating slot between one participant and one recruiter's table."""
+
+    table = models.ForeignKey(RecruiterTable, on_delete=models.CASCADE, related_name="interviews")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="interviews"
+    )
+    starts_at = models.TimeField(_("heure"))
+    ends_at = models.TimeField(_("fin"))
+    outcome = models.CharField(
+        _("suite donnée"),
+        max_length=20,
+        choices=InterviewOutcome.choices,
+        default=InterviewOutcome.PENDING,
+    )
+    contract_type = models.CharField(_("contrat"), max_length=20, blank=True)
+    reason = models.CharField(_("motif"), max_length=250, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("entretien job-dating")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "starts_at"], name="interview_one_per_slot"),
+            models.UniqueConstraint(
+                fields=["registration", "starts_at"], name="interview_one_at_a_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration.participant} — {self.table} à {self.starts_at:%H:%M}"

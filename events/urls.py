@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import views
+from events import job_dating_views, views
 
 app_name = "events"
 
@@ -58,4 +58,23 @@ urlpatterns = [
     path("inscriptions/<int:pk>/convocation.pdf", views.convocation, name="convocation"),
     path("inscriptions/<int:pk>/attestation.pdf", views.attestation, name="attestation"),
     path("emargement/<str:token>/", views.check_in_token, name="check_in_token"),
+    path(
+        "cafes-metiers/<int:pk>/job-dating/tables/nouvelle/",
+        job_dating_views.table_create,
+        name="table_create",
+    ),
+    path("cafes-metiers/<int:pk>/job-dating/proposer/", job_dating_views.propose, name="propose"),
+    path("cafes-metiers/<int:pk>/cloturer/", job_dating_views.event_close, name="close"),
+    path("cafes-metiers/<int:pk>/bilan/", job_dating_views.report, name="report"),
+    path("job-dating/tables/<int:pk>/", job_dating_views.table_detail, name="table"),
+    path(
+        "job-dating/tables/<int:pk>/reserver/",
+        job_dating_views.interview_book,
+        name="interview_book",
+    ),
+    path(
+        "job-dating/entretiens/<int:pk>/",
+        job_dating_views.interview_record,
+        name="interview_record",
+    ),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -115,6 +116,9 @@ def event_detail(request, pk):
             "is_staff": permissions.is_check_in_staff(request.user, event),
             "workshops": event.workshops.select_related("facilitator"),
             "workshop_choice": WorkshopChoiceForm(event=event),
+            "tables": event.tables.select_related("partner").annotate(
+                interview_count=Count("interviews")
+            ),
             "partners": event.partners.select_related("partner").prefetch_related("offers"),
         },
     )

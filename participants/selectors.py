@@ -6,6 +6,7 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from events.models import Interview, InterviewOutcome
 from participants.models import Participant, Status, Task, TaskKind
 
 
@@ -102,6 +103,29 @@ def participant_timeline(participant) -> list[TimelineEntry]:
             t.done_by,
         )
         for t in participant.tasks.filter(done_at__isnull=False).select_related("done_by")
+    ]
+    entries += [
+        TimelineEntry(
+            i.table.event.date,
+            "interview",
+            _("Job-dating avec %(p)s : %(o)s")
+            % {"p": i.table.partner.name, "o": i.get_outcome_display()},
+            i.reason,
+            i.recorded_by,
+        )
+        for i in Interview.objects.filter(registration__participant=participant)
+        .exclude(outcome=InterviewOutcome.PENDING)
+        .select_related("table__event", "table__partner", "recorded_by")
+    ]
+    entries += [
+        TimelineEntry(
+            r.event.date,
+            "event",
+            _("Café-métiers : %(s)s") % {"s": r.get_status_display()},
+            "",
+            None,
+        )
+        for r in participant.registrations.select_related("event")
     ]
     return sorted(entries, key=lambda entry: entry.day, reverse=True)
 

@@ -211,6 +211,22 @@ def outcome_record(
 ) -> Outcome:
     if not permissions.can_edit_participant(by, participant):
         raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
+    return outcome_create(
+        by=by,
+        participant=participant,
+        kind=kind,
+        starts_on=starts_on,
+        employer_name=employer_name,
+        employer=employer,
+    )
+
+
+@transaction.atomic
+def outcome_create(
+    *, by, participant: Participant, kind, starts_on, employer_name="", employer=None
+) -> Outcome:
+    """Record an outcome for a flow already authorised by its own rule (the referent's
+    file, or a recruiter's interview): checks at 3, 6 and 12 months, exit status."""
     outcome = Outcome.objects.create(
         participant=participant,
         kind=kind,
@@ -234,9 +250,15 @@ def outcome_record(
             for months in CHECK_MONTHS
         )
     if kind in OutcomeKind.exits() and Status.EXITED in ALLOWED_TRANSITIONS[participant.status]:
-        participant_change_status(
-            by=by, participant=participant, to_status=Status.EXITED, reason=OutcomeKind(kind).label
+        StatusChange.objects.create(
+            participant=participant,
+            from_status=participant.status,
+            to_status=Status.EXITED,
+            changed_by=by,
+            reason=OutcomeKind(kind).label,
         )
+        participant.status = Status.EXITED
+        participant.save(update_fields=["status", "updated_at"])
     audit.log_write(user=by, obj=outcome, created=True)
     return outcome
 

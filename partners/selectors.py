@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from events.models import EventPartner, Workshop
+from events.models import EventPartner, Interview, InterviewOutcome, Workshop
 from participants.models import Outcome, OutcomeKind
 from partners.models import OfferStatus, Partner
 
@@ -33,16 +33,18 @@ def partner_for_page(user, pk):
 
 
 def delivery(partner, programme_year) -> dict:
-    """What the partner did in a programme year, counted from events and outcomes.
-
-    Interviews come with the job-dating (not recorded yet): None, shown as such.
-    """
+    """What the partner did in a programme year, counted from job-dating interviews,
+    outcomes and the workshops it led."""
     in_year = {"starts_on__year": programme_year.year}
     outcomes = Outcome.objects.filter(
         employer=partner, participant__territory_id=partner.territory_id, **in_year
     )
     return {
-        "interviews": None,
+        "interviews": Interview.objects.filter(
+            table__partner=partner,
+            table__event__date__year=programme_year.year,
+            outcome__in=InterviewOutcome.held(),
+        ).count(),
         "immersions": outcomes.filter(kind=OutcomeKind.IMMERSION).count(),
         "hires": outcomes.filter(kind__in=OutcomeKind.jobs()).count(),
         "workshops": Workshop.objects.filter(

@@ -39,7 +39,22 @@ def users(users, cafe_metiers):
         siret="81234567600017",
         structure=users[Role.RECRUITER].structure,
     )
-    return {**users, **cafe_metiers, "partner": company}
+    from events.models import Interview, RecruiterTable
+
+    table = RecruiterTable.objects.create(
+        event=cafe_metiers["event"],
+        partner=company,
+        recruiter=users[Role.RECRUITER],
+        starts_at=dt.time(16),
+        ends_at=dt.time(17),
+    )
+    interview = Interview.objects.create(
+        table=table,
+        registration=cafe_metiers["registration"],
+        starts_at=dt.time(16),
+        ends_at=dt.time(16, 15),
+    )
+    return {**users, **cafe_metiers, "partner": company, "table": table, "interview": interview}
 
 
 def everyone(status):
@@ -259,6 +274,25 @@ MATRIX.update(
         ),
         "events:registration_workshop": ("post", registration_args, REGISTRATION_EDITORS),
         "partners:list": ("get", None, {**EVENT_READERS}),
+        "events:table_create": ("get", event_args, event_managers()),
+        "events:propose": ("post", event_args, event_managers(**{COORD: 302})),
+        "events:close": ("post", event_args, event_managers(**{COORD: 302})),
+        "events:report": ("get", event_args, event_managers(**{PILOT: 200})),
+        "events:table": (
+            "get",
+            lambda users: [users["table"].pk],
+            {ANON: LOGIN, ADMIN: 404, COORD: 200, PILOT: 404, COUNS: 404, RECR: 200, OTHER: 404},
+        ),
+        "events:interview_book": (
+            "post",
+            lambda users: [users["table"].pk],
+            {ANON: LOGIN, ADMIN: 404, COORD: 302, PILOT: 404, COUNS: 404, RECR: 403, OTHER: 404},
+        ),
+        "events:interview_record": (
+            "post",
+            lambda users: [users["interview"].pk],
+            {ANON: LOGIN, ADMIN: 404, COORD: 302, PILOT: 404, COUNS: 404, RECR: 302, OTHER: 404},
+        ),
         "partners:detail": (
             "get",
             lambda users: [users["partner"].pk],

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
 from pacte.permissions import can_manage_accounts
@@ -11,13 +12,22 @@ from partners.models import Partner
 
 
 def home(request):
-    own_partner = None
+    own_partner, tables = None, []
     if request.user.role == Role.RECRUITER:
         own_partner = Partner.objects.visible_to(request.user).first()
+        tables = (
+            request.user.recruiter_tables.filter(event__date__gte=timezone.localdate())
+            .select_related("event", "partner")
+            .order_by("event__date")
+        )
     return render(
         request,
         "pacte/home.html",
-        {"can_manage_accounts": can_manage_accounts(request.user), "own_partner": own_partner},
+        {
+            "can_manage_accounts": can_manage_accounts(request.user),
+            "own_partner": own_partner,
+            "tables": tables,
+        },
     )
 
 

@@ -105,4 +105,6 @@ def test_seed_has_a_past_cafe_metiers_with_65_present_and_an_upcoming_one():
     upcoming = Event.objects.get(date__gte=timezone.localdate())
     assert past.registrations.filter(status="present").count() == 65
     assert past.partners.count() == 5
+    assert past.tables.count() == 5
+    assert past.tables.filter(interviews__outcome="hire").exists()
     assert upcoming.registrations.exists()

@@ -121,7 +121,7 @@ def test_commitments_are_set_against_what_was_counted(client_for, users, paris):
     assert lines["Embauches"] == (3, 2)
     assert lines["Immersions"] == (2, 1)
     assert lines["Ateliers animés"] == (1, 1)
-    assert lines["Entretiens"] == (10, None)
+    assert lines["Entretiens"] == (10, 0)
 
 
 def test_a_recruiter_sees_their_own_company_page_and_offers_only(client_for, users, paris):

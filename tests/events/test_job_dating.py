@@ -1,0 +1,276 @@
+"""Job-dating: booking, the automatic proposal, the recruiter's screen, the day's report."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from events import job_dating
+from events.models import Interview, InterviewOutcome, RecruiterTable, Registration, Workshop
+from pacte.exceptions import DomainError
+from pacte.factories import UserFactory
+from pacte.roles import Role
+from participants.factories import ParticipantFactory
+from participants.models import Outcome, OutcomeKind, Task, TaskKind
+from partners.demo import fictitious_siret
+from partners.models import Partner
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def day(users, cafe_metiers, paris):
+    """Today's Café-métiers with a retail table and a logistics table, and four people."""
+    event = cafe_metiers["event"]
+    coordinator = users[Role.COORDINATOR]
+    recruiter = users[Role.RECRUITER]
+    retail = Partner.objects.create(
+        territory=paris,
+        name="Lidl",
+        kind="employer",
+        sector="retail",
+        siret=fictitious_siret(1),
+        structure=recruiter.structure,
+    )
+    logistics = Partner.objects.create(
+        territory=paris,
+        name="Transports",
+        kind="employer",
+        sector="logistics",
+        siret=fictitious_siret(2),
+    )
+    tables = {
+        "retail": RecruiterTable.objects.create(
+            event=event,
+            partner=retail,
+            recruiter=recruiter,
+            starts_at=dt.time(16),
+            ends_at=dt.time(17),
+        ),
+        "logistics": RecruiterTable.objects.create(
+            event=event, partner=logistics, starts_at=dt.time(16), ends_at=dt.time(16, 30)
+        ),
+    }
+    base = users["participant"]
+    people = []
+    for sectors in (["retail"], ["retail"], ["logistics"], []):
+        participant = ParticipantFactory(
+            programme_year=base.programme_year,
+            structure_in_charge=base.structure_in_charge,
+            referent=base.referent,
+            wished_sectors=sectors,
+        )
+        people.append(
+            Registration.objects.create(
+                event=event, participant=participant, status="confirmed", invited_by=coordinator
+            )
+        )
+    return {
+        "event": event,
+        "tables": tables,
+        "registrations": people,
+        "coordinator": coordinator,
+        "recruiter": recruiter,
+    }
+
+
+def test_the_proposal_matches_wishes_and_never_books_a_person_twice_at_once(day):
+    booked = job_dating.propose_schedule(by=day["coordinator"], event=day["event"])
+
+    interviews = list(
+        Interview.objects.select_related("registration__participant", "table__partner")
+    )
+    assert booked == len(interviews) > 0
+    for interview in interviews:
+        wishes = interview.registration.participant.wished_sectors
+        assert not wishes or interview.table.partner.sector in wishes
+    by_person = {}
+    for interview in interviews:
+        by_person.setdefault(interview.registration_id, []).append(interview)
+    for own in by_person.values():
+        starts = [i.starts_at for i in own]
+        assert len(starts) == len(set(starts))
+        assert len({i.table_id for i in own}) == len(own)
+    slots = [(i.table_id, i.starts_at) for i in interviews]
+    assert len(slots) == len(set(slots))
+
+
+def test_the_proposal_avoids_the_persons_workshops(day):
+    person = day["registrations"][0]
+    workshop = Workshop.objects.create(
+        event=day["event"], kind="coaching", starts_at=dt.time(16), ends_at=dt.time(17), capacity=10
+    )
+    person.workshops.add(workshop)
+
+    job_dating.propose_schedule(by=day["coordinator"], event=day["event"])
+
+    assert not Interview.objects.filter(registration=person).exists()
+
+
+def test_booking_by_hand_refuses_a_taken_slot_and_an_overlap(day):
+    first, second = day["registrations"][:2]
+    retail, logistics = day["tables"]["retail"], day["tables"]["logistics"]
+    job_dating.interview_book(
+        by=day["coordinator"], table=retail, registration=first, starts_at=dt.time(16)
+    )
+
+    with pytest.raises(DomainError, match="déjà pris"):
+        job_dating.interview_book(
+            by=day["coordinator"], table=retail, registration=second, starts_at=dt.time(16)
+        )
+    with pytest.raises(DomainError, match="déjà un entretien"):
+        job_dating.interview_book(
+            by=day["coordinator"], table=logistics, registration=first, starts_at=dt.time(16)
+        )
+    with pytest.raises(DomainError, match="n’existe pas"):
+        job_dating.interview_book(
+            by=day["coordinator"], table=retail, registration=second, starts_at=dt.time(16, 5)
+        )
+
+
+def test_a_recruiter_sees_first_name_and_initial_and_the_counsellors_contact_only(client_for, day):
+    person = day["registrations"][0]
+    participant = person.participant
+    participant.phone = "+33611223344"
+    participant.save()
+    job_dating.interview_book(
+        by=day["coordinator"],
+        table=day["tables"]["retail"],
+        registration=person,
+        starts_at=dt.time(16),
+    )
+    referent = participant.referent
+    referent.phone = "+33145678901"
+    referent.save()
+
+    page = client_for(day["recruiter"]).get(
+        reverse("events:table", args=[day["tables"]["retail"].pk])
+    )
+
+    content = page.content.decode()
+    assert f"{participant.first_name} {participant.last_name[0]}." in content
+    assert participant.last_name not in content.replace(f"{participant.last_name[0]}.", "")
+    assert "06 11 22 33 44" not in content
+    assert "01 45 67 89 01" in content
+    for word in ("Pacte", "justice", "SPIP", "prison", "Semi-liberté"):
+        assert word not in content
+    other = client_for(day["recruiter"]).get(
+        reverse("events:table", args=[day["tables"]["logistics"].pk])
+    )
+    assert other.status_code == 404
+
+
+def test_a_hire_becomes_an_outcome_a_task_and_a_timeline_entry(client_for, day):
+    person = day["registrations"][0]
+    interview = job_dating.interview_book(
+        by=day["coordinator"],
+        table=day["tables"]["retail"],
+        registration=person,
+        starts_at=dt.time(16),
+    )
+
+    client_for(day["recruiter"]).post(
+        reverse("events:interview_record", args=[interview.pk]),
+        {"outcome": "hire", "contract_type": "cdi"},
+    )
+
+    participant = person.participant
+    outcome = Outcome.objects.get(participant=participant)
+    assert outcome.kind == OutcomeKind.CDI and outcome.employer.name == "Lidl"
+    assert Task.objects.filter(
+        participant=participant, assignee=participant.referent, title__contains="Lidl"
+    ).exists()
+    assert Task.objects.filter(participant=participant, kind=TaskKind.OUTCOME_CHECK).count() == 3
+    page = client_for(participant.referent).get(
+        reverse("participants:detail", args=[participant.pk])
+    )
+    assert any("Job-dating avec Lidl" in entry.title for entry in page.context["timeline"])
+
+
+def test_not_retained_needs_a_reason_and_creates_no_task(day):
+    person = day["registrations"][0]
+    interview = job_dating.interview_book(
+        by=day["coordinator"],
+        table=day["tables"]["retail"],
+        registration=person,
+        starts_at=dt.time(16),
+    )
+
+    with pytest.raises(DomainError, match="motif"):
+        job_dating.interview_record(
+            by=day["recruiter"], interview=interview, outcome=InterviewOutcome.NOT_RETAINED
+        )
+    job_dating.interview_record(
+        by=day["recruiter"],
+        interview=interview,
+        outcome=InterviewOutcome.NOT_RETAINED,
+        reason="Pas de permis",
+    )
+
+    assert not Task.objects.filter(participant=person.participant).exists()
+
+
+def test_another_recruiter_cannot_record_an_outcome(day):
+    person = day["registrations"][0]
+    interview = job_dating.interview_book(
+        by=day["coordinator"],
+        table=day["tables"]["retail"],
+        registration=person,
+        starts_at=dt.time(16),
+    )
+    stranger = UserFactory(recruiter=True)
+
+    with pytest.raises(DomainError):
+        job_dating.interview_record(
+            by=stranger, interview=interview, outcome=InterviewOutcome.HIRE, contract_type="cdi"
+        )
+
+
+def test_closing_the_day_turns_no_shows_into_calls_once(day, users):
+    present, absent = day["registrations"][:2]
+    Registration.objects.filter(pk=present.pk).update(status="present")
+
+    first = job_dating.event_close(by=day["coordinator"], event=day["event"])
+    second = job_dating.event_close(by=day["coordinator"], event=day["event"])
+
+    absent.refresh_from_db()
+    assert absent.status == "absent"
+    assert first["no_show_tasks"] >= 1 and second["no_show_tasks"] == 0
+    assert (
+        Task.objects.filter(
+            participant=absent.participant,
+            kind=TaskKind.NO_SHOW_CALL,
+            assignee=absent.participant.referent,
+        ).count()
+        == 1
+    )
+    assert not Task.objects.filter(
+        participant=present.participant, kind=TaskKind.NO_SHOW_CALL
+    ).exists()
+
+
+def test_the_report_gives_the_figures_of_the_day(client_for, day, users):
+    first, second, third, _fourth = day["registrations"]
+    Registration.objects.filter(pk__in=[first.pk, second.pk]).update(status="present")
+    interview = job_dating.interview_book(
+        by=day["coordinator"],
+        table=day["tables"]["retail"],
+        registration=first,
+        starts_at=dt.time(16),
+    )
+    job_dating.interview_record(
+        by=day["recruiter"], interview=interview, outcome=InterviewOutcome.SECOND_INTERVIEW
+    )
+    job_dating.event_close(by=day["coordinator"], event=day["event"])
+    # Hand count: conftest's event holds 2 registrations (one present), the day adds 4.
+    expected_present = 1 + 2
+    expected_absent = 1 + 2
+
+    response = client_for(users[Role.PILOT]).get(reverse("events:report", args=[day["event"].pk]))
+
+    figures = response.context["figures"]
+    assert figures["present"] == expected_present
+    assert figures["no_show"] == expected_absent
+    assert response.context["interviews_held"] == 1
+    assert ("Second entretien", 1) in response.context["outcomes"]
+    assert f"{expected_present} jeunes" in response.content.decode()
