@@ -1,18 +1,26 @@
 """Job-dating pages: tables, the recruiter's screen (phone first), the day's report."""
 
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events import job_dating, permissions, selectors
 from events.forms import InterviewBookForm, InterviewOutcomeForm, RecruiterTableForm
 from events.models import Interview, InterviewOutcome, RecruiterTable, RegistrationStatus
+from events.selectors import registration_in_scope
 from pacte import audit
 from pacte.exceptions import DomainError
+from pacte.pdf import render_pdf
 from pacte.roles import Role
 
 
@@ -72,6 +80,10 @@ def table_detail(request, pk):
         {
             "table": table,
             "interviews": interviews,
+            "is_recruiter": request.user.role == Role.RECRUITER,
+            "outside_hours": set()
+            if request.user.role == Role.RECRUITER
+            else selectors.interviews_outside_hours(interviews, request.user),
             "outcome_form": InterviewOutcomeForm(),
             "book_form": InterviewBookForm(table=table)
             if request.user.role != Role.RECRUITER
@@ -166,4 +178,88 @@ def report(request, pk):
             "outcomes": [(InterviewOutcome(o).label, n) for o, n in sorted(outcomes.items())],
             "partners": event.partners.select_related("partner"),
         },
+    )
+
+
+@login_not_required
+def recruiter_access(request, token):
+    """The recruiter's personal link: on the event's day, one tap opens their own table."""
+    table = get_object_or_404(
+        RecruiterTable.objects.select_related("event", "recruiter"), access_token=token
+    )
+    valid = (
+        table.recruiter is not None
+        and table.recruiter.is_active
+        and not table.recruiter.is_expired
+        and table.event.date == timezone.localdate()
+    )
+    if not valid:
+        return render(
+            request, "events/recruiter_access.html", {"table": table, "valid": False}, status=403
+        )
+    if request.method == "POST":
+        login(request, table.recruiter, backend="pacte.auth_backends.AccountBackend")
+        audit.log_write(user=table.recruiter, obj=table)
+        return redirect("events:table", pk=table.pk)
+    return render(request, "events/recruiter_access.html", {"table": table, "valid": True})
+
+
+@require_POST
+def send_recruiter_link(request, pk):
+    table = _table(request, pk)
+    if not permissions.can_manage_event(request.user, table.event) or table.recruiter is None:
+        raise PermissionDenied
+    link = request.build_absolute_uri(reverse("events:recruiter_access", args=[table.access_token]))
+    send_mail(
+        subject=_("Vos entretiens au Café-métiers de la préfecture"),
+        message=render_to_string(
+            "events/messages/recruiter_link.txt", {"table": table, "link": link}
+        ),
+        from_email=None,
+        recipient_list=[table.recruiter.email],
+    )
+    messages.success(request, _("Le lien est envoyé à %(e)s.") % {"e": table.recruiter.email})
+    return redirect("events:table", pk=table.pk)
+
+
+def table_schedule(request, pk):
+    table = _table(request, pk)
+    interviews = table.interviews.select_related("registration__participant").order_by("starts_at")
+    audit.log_list(request, "interview", len(interviews), action="export")
+    return render_pdf(
+        request,
+        "documents/table_schedule.html",
+        {
+            "table": table,
+            "interviews": interviews,
+            "operator": table.event.territory.prefecture_name,
+        },
+        filename=f"planning-table-{table.pk}",
+    )
+
+
+def participant_schedule(request, pk):
+    """A young person's own afternoon: their workshops and interviews."""
+    registration = registration_in_scope(request.user, pk)
+    audit.log_read(request, registration, action="export")
+    items = [(w.starts_at, w.ends_at, str(w), w.room) for w in registration.workshops.all()]
+    items += [
+        (
+            i.starts_at,
+            i.ends_at,
+            _("Entretien avec %(p)s") % {"p": i.table.partner.name},
+            i.table.label,
+        )
+        for i in registration.interviews.select_related("table__partner")
+    ]
+    return render_pdf(
+        request,
+        "documents/participant_schedule.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "items": sorted(items),
+            "operator": registration.event.territory.prefecture_name,
+        },
+        filename=f"mon-programme-{registration.pk}",
     )

@@ -241,6 +241,10 @@ class RecruiterTable(models.Model):
     starts_at = models.TimeField(_("premier entretien"))
     ends_at = models.TimeField(_("fin des entretiens"))
     slot_minutes = models.PositiveSmallIntegerField(_("durée d’un entretien (minutes)"), default=15)
+    # The recruiter's personal sign-in link, valid on the event's day only.
+    access_token = models.CharField(
+        max_length=64, unique=True, default=new_check_in_token, editable=False
+    )
 
     class Meta:
         verbose_name = _("table de job-dating")

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
-from events.models import Event, RegistrationStatus
+from events.models import Event, Registration, RegistrationStatus
 from pacte.roles import Role
 from participants.eligibility import search_key
 from participants.models import JusticeMeasure, Participant
@@ -90,3 +90,40 @@ def outside_allowed_hours(event, registrations, user):
 
 def upcoming(events, today: dt.date):
     return events.filter(date__gte=today).order_by("date", "pk")
+
+
+def registration_in_scope(user, pk):
+    """A registration of a participant the user sees, at an event of their territory."""
+    return get_object_or_404(
+        Registration.objects.filter(
+            participant__in=Participant.objects.visible_to(user),
+            event__in=events_visible_to(user),
+        ).select_related("event", "participant"),
+        pk=pk,
+    )
+
+
+def interviews_outside_hours(interviews, user):
+    """Interviews at a time the person's justice measure keeps them in: only for those
+    who may read the measure (nobody else learns why)."""
+    interviews = list(interviews)
+    readable = set(
+        Participant.objects.justice_visible_to(user)
+        .filter(pk__in=[i.registration.participant_id for i in interviews])
+        .values_list("pk", flat=True)
+    )
+    flagged = set()
+    for interview in interviews:
+        participant_id = interview.registration.participant_id
+        if participant_id not in readable:
+            continue
+        day = interview.table.event.date
+        for measure in JusticeMeasure.objects.filter(
+            participant_id=participant_id,
+            starts_on__lte=day,
+            ends_on__gte=day,
+            out_from__isnull=False,
+        ):
+            if interview.starts_at < measure.out_from or interview.ends_at > measure.out_until:
+                flagged.add(interview.pk)
+    return flagged

@@ -77,4 +77,22 @@ urlpatterns = [
         job_dating_views.interview_record,
         name="interview_record",
     ),
+    path(
+        "job-dating/acces/<str:token>/", job_dating_views.recruiter_access, name="recruiter_access"
+    ),
+    path(
+        "job-dating/tables/<int:pk>/envoyer-le-lien/",
+        job_dating_views.send_recruiter_link,
+        name="send_recruiter_link",
+    ),
+    path(
+        "job-dating/tables/<int:pk>/planning.pdf",
+        job_dating_views.table_schedule,
+        name="table_schedule",
+    ),
+    path(
+        "inscriptions/<int:pk>/mon-programme.pdf",
+        job_dating_views.participant_schedule,
+        name="participant_schedule",
+    ),
 ]

@@ -186,14 +186,7 @@ def bulk_invite(request, pk):
 
 
 def _registration(request, pk):
-    """A registration of a participant the user sees, at an event of their territory."""
-    return get_object_or_404(
-        Registration.objects.filter(
-            participant__in=Participant.objects.visible_to(request.user),
-            event__in=selectors.events_visible_to(request.user),
-        ).select_related("event", "participant"),
-        pk=pk,
-    )
+    return selectors.registration_in_scope(request.user, pk)
 
 
 @rule_required(permissions.can_list_events)

@@ -274,6 +274,34 @@ MATRIX.update(
         ),
         "events:registration_workshop": ("post", registration_args, REGISTRATION_EDITORS),
         "partners:list": ("get", None, {**EVENT_READERS}),
+        "events:recruiter_access": (
+            "get",
+            lambda users: [users["table"].access_token],
+            {**dict.fromkeys(WHO, 200)},
+        ),
+        "events:send_recruiter_link": (
+            "post",
+            lambda users: [users["table"].pk],
+            {ANON: LOGIN, ADMIN: 404, COORD: 302, PILOT: 404, COUNS: 404, RECR: 403, OTHER: 404},
+        ),
+        "events:table_schedule": (
+            "get",
+            lambda users: [users["table"].pk],
+            {ANON: LOGIN, ADMIN: 404, COORD: 200, PILOT: 404, COUNS: 404, RECR: 200, OTHER: 404},
+        ),
+        "events:participant_schedule": (
+            "get",
+            registration_args,
+            {
+                ANON: LOGIN,
+                ADMIN: 200,
+                COORD: 200,
+                PILOT: 200,
+                COUNS: 200,
+                RECR: 404,
+                OTHER: 404,
+            },
+        ),
         "events:table_create": ("get", event_args, event_managers()),
         "events:propose": ("post", event_args, event_managers(**{COORD: 302})),
         "events:close": ("post", event_args, event_managers(**{COORD: 302})),
@@ -333,6 +361,7 @@ def url_names(patterns=None, namespace=""):
 # Pages anyone may open without logging in. Nothing else may answer an anonymous visitor.
 PUBLIC = {
     "healthz",
+    "events:recruiter_access",
     "login",
     "password_reset",
     "password_reset_done",

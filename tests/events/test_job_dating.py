@@ -274,3 +274,99 @@ def test_the_report_gives_the_figures_of_the_day(client_for, day, users):
     assert response.context["interviews_held"] == 1
     assert ("Second entretien", 1) in response.context["outcomes"]
     assert f"{expected_present} jeunes" in response.content.decode()
+
+
+def test_the_recruiters_link_opens_their_table_on_the_day_only(client, day):
+    table = day["tables"]["retail"]
+    url = reverse("events:recruiter_access", args=[table.access_token])
+
+    assert client.get(url).status_code == 200
+    response = client.post(url)
+    assert response["Location"] == reverse("events:table", args=[table.pk])
+    assert client.get(response["Location"]).status_code == 200
+    # Their table only.
+    other = reverse("events:table", args=[day["tables"]["logistics"].pk])
+    assert client.get(other).status_code == 404
+
+
+@pytest.mark.parametrize("shift", [-1, 1])
+def test_the_recruiters_link_is_refused_another_day(client, day, shift):
+    event = day["event"]
+    event.date = event.date + dt.timedelta(days=shift)
+    event.save()
+    url = reverse("events:recruiter_access", args=[day["tables"]["retail"].access_token])
+
+    response = client.post(url)
+
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_link_is_sent_to_the_recruiter_without_naming_the_programme(
+    client_for, day, mailoutbox
+):
+    table = day["tables"]["retail"]
+
+    client_for(day["coordinator"]).post(reverse("events:send_recruiter_link", args=[table.pk]))
+
+    message = mailoutbox[0]
+    assert message.to == [day["recruiter"].email]
+    assert table.access_token in message.body
+    assert "Pacte" not in message.subject + message.body
+
+
+def test_those_who_may_read_the_measure_see_a_slot_outside_the_allowed_hours(
+    client_for, day, users
+):
+    from participants.factories import JusticeMeasureFactory
+
+    person = day["registrations"][0]
+    JusticeMeasureFactory(
+        participant=person.participant, out_from=dt.time(9), out_until=dt.time(16, 10)
+    )
+    interview = job_dating.interview_book(
+        by=day["coordinator"],
+        table=day["tables"]["retail"],
+        registration=person,
+        starts_at=dt.time(16),
+    )
+
+    coordinator_page = client_for(day["coordinator"]).get(
+        reverse("events:table", args=[day["tables"]["retail"].pk])
+    )
+    recruiter_page = client_for(day["recruiter"]).get(
+        reverse("events:table", args=[day["tables"]["retail"].pk])
+    )
+
+    assert interview.pk in coordinator_page.context["outside_hours"]
+    assert "Hors des horaires" in coordinator_page.content.decode()
+    assert "Hors des horaires" not in recruiter_page.content.decode()
+
+
+def test_the_table_and_the_personal_schedules_print(client_for, day):
+    from pypdf import PdfReader
+
+    from tests.helpers import require_pdf_engine
+
+    require_pdf_engine()
+    person = day["registrations"][0]
+    job_dating.interview_book(
+        by=day["coordinator"],
+        table=day["tables"]["retail"],
+        registration=person,
+        starts_at=dt.time(16),
+    )
+    client = client_for(day["coordinator"])
+
+    table_pdf = client.get(reverse("events:table_schedule", args=[day["tables"]["retail"].pk]))
+    own_pdf = client.get(reverse("events:participant_schedule", args=[person.pk]))
+
+    import io
+
+    table_text = " ".join(PdfReader(io.BytesIO(table_pdf.content)).pages[0].extract_text().split())
+    own_text = " ".join(PdfReader(io.BytesIO(own_pdf.content)).pages[0].extract_text().split())
+    participant = person.participant
+    assert f"{participant.first_name} {participant.last_name[0]}." in table_text
+    assert participant.last_name not in table_text.replace(f"{participant.last_name[0]}.", "")
+    assert "Entretien avec Lidl" in own_text
+    assert "Pacte" not in own_text
