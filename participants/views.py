@@ -242,7 +242,9 @@ def justice_edit(request, pk):
             messages.success(request, _("La mesure de justice est enregistrée."))
             return redirect("participants:detail", pk=participant.pk)
     return render(
-        request, "participants/justice_form.html", {"form": form, "participant": participant}
+        request,
+        "participants/simple_form.html",
+        {"form": form, "participant": participant, "title": _("Mesure de justice")},
     )
 
 
@@ -260,7 +262,9 @@ def outcome_create(request, pk):
             messages.success(request, _("La sortie est enregistrée."))
             return redirect("participants:detail", pk=participant.pk)
     return render(
-        request, "participants/outcome_form.html", {"form": form, "participant": participant}
+        request,
+        "participants/simple_form.html",
+        {"form": form, "participant": participant, "title": _("Enregistrer une sortie")},
     )
 
 

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as siret_number
 
+from pacte.choices import Sector
 from pacte.models import Structure, Territory
 from pacte.roles import Role
 
@@ -33,18 +34,6 @@ class PartnerKind(models.TextChoices):
     def institutions(cls):
         """Kinds for which a SIRET may be left out."""
         return {cls.EMPLOYMENT_SERVICE, cls.MISSION_LOCALE, cls.JUSTICE}
-
-
-class Sector(models.TextChoices):
-    RETAIL = "retail", _("Commerce et grande distribution")
-    LOGISTICS = "logistics", _("Logistique et transport")
-    HOSPITALITY = "hospitality", _("Hôtellerie et restauration")
-    CONSTRUCTION = "construction", _("Bâtiment et travaux publics")
-    CLEANING = "cleaning", _("Propreté")
-    SECURITY = "security", _("Sécurité")
-    SERVICES = "services", _("Services à la personne")
-    PUBLIC = "public", _("Service public")
-    OTHER = "other", _("Autre")
 
 
 class PartnerQuerySet(models.QuerySet):

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pacte.choices import Sector  # noqa: F401 - re-exported with the other choices
+
 
 class Status(models.TextChoices):
     REFERRED = "referred", _("Orienté")
@@ -49,17 +51,6 @@ class Mobility(models.TextChoices):
     DISTRICT = "district", _("Son quartier")
     CITY = "city", _("Paris et petite couronne")
     REGION = "region", _("Toute l’Île-de-France")
-
-
-class Sector(models.TextChoices):
-    RETAIL = "retail", _("Commerce et grande distribution")
-    LOGISTICS = "logistics", _("Logistique et transport")
-    HOSPITALITY = "hospitality", _("Hôtellerie et restauration")
-    CONSTRUCTION = "construction", _("Bâtiment et travaux publics")
-    CLEANING = "cleaning", _("Propreté")
-    SECURITY = "security", _("Sécurité")
-    SERVICES = "services", _("Services à la personne")
-    OTHER = "other", _("Autre")
 
 
 class JusticeKind(models.TextChoices):
