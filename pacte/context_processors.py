@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from events.permissions import can_list_events
-from pacte.permissions import can_manage_accounts, can_read_access_log
+from pacte.permissions import can_manage_accounts, can_read_access_log, can_see_dashboard
 from pacte.roles import Role
 from participants.permissions import can_list_participants
 from partners.permissions import can_list_partners
@@ -19,6 +19,8 @@ def navigation(request):
     items = []
     if user is not None and user.is_authenticated:
         items.append(("Accueil", reverse("home")))
+        if can_see_dashboard(user):
+            items.append(("Tableau de bord", reverse("dashboard")))
         if can_list_participants(user):
             items.append(("Jeunes", reverse("participants:list")))
             items.append(("À suivre", reverse("participants:attention")))

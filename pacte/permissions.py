@@ -39,3 +39,7 @@ def rule_required(rule):
 def can_read_access_log(user) -> bool:
     """The Cellule Emploi's pilot (their territory) and administrators (everything)."""
     return user.is_authenticated and user.role in {Role.PILOT, Role.ADMINISTRATOR}
+
+
+def can_see_dashboard(user) -> bool:
+    return user.is_authenticated and user.role in {Role.COORDINATOR, Role.PILOT}

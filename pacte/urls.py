@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from pacte.forms import AccountPasswordResetForm
 from pacte.middleware import otp_exempt
-from pacte.views import access_log, accounts, health, pages, second_factor
+from pacte.views import access_log, accounts, dashboard, health, pages, second_factor
 
 accounts_patterns = (
     [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("partenaires/", include("partners.urls")),
     path("journal/", access_log.access_log, name="access_log"),
+    path("tableau-de-bord/", dashboard.dashboard_page, name="dashboard"),
     path(
         "connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

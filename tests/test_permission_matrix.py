@@ -126,6 +126,11 @@ MATRIX = {
         paris_counsellor,
         {**account_managers(), ADMIN: 302, COORD: 302, OTHER: 404},
     ),
+    "dashboard": (
+        "get",
+        None,
+        {ANON: LOGIN, ADMIN: 403, COORD: 200, PILOT: 200, COUNS: 403, RECR: 403, OTHER: 200},
+    ),
     "access_log": (
         "get",
         None,

@@ -1,13 +1,18 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
+from events.models import Registration
 from pacte.permissions import can_manage_accounts
 from pacte.roles import Role
+from participants.models import Participant, Task, TaskKind
 from partners.models import Partner
 
 
@@ -27,8 +32,36 @@ def home(request):
             "can_manage_accounts": can_manage_accounts(request.user),
             "own_partner": own_partner,
             "tables": tables,
+            **(counsellor_home(request.user) if request.user.role == Role.COUNSELLOR else {}),
         },
     )
+
+
+HOME_ROWS = 10
+
+
+def counsellor_home(user):
+    """My young people who need a call, my outcome checks due, my people's next events."""
+    mine = Participant.objects.visible_to(user).filter(Q(referent=user) | Q(stand_in=user))
+    today = timezone.localdate()
+    return {
+        "my_attention": mine.needs_attention(user).order_by("last_follow_up_on", "pk")[:HOME_ROWS],
+        "my_checks": Task.objects.filter(
+            assignee=user,
+            kind=TaskKind.OUTCOME_CHECK,
+            done_at__isnull=True,
+            due_on__lte=today + dt.timedelta(days=7),
+        )
+        .select_related("participant")
+        .order_by("due_on", "pk")[:HOME_ROWS],
+        "my_events": Registration.objects.filter(
+            participant__in=mine,
+            event__date__gte=today,
+            status__in=["invited", "confirmed", "waiting"],
+        )
+        .select_related("event", "participant")
+        .order_by("event__date", "pk")[:HOME_ROWS],
+    }
 
 
 def public_page(template_name):

@@ -45,3 +45,25 @@ def test_the_account_list_and_form_are_accessible(page, live_server, coordinator
     page.get_by_role("button", name="Enregistrer").click()
     assert page.locator(".fr-message--error").count() > 0
     axe_check(page)
+
+
+def test_the_pilot_opens_an_accessible_dashboard(page, live_server, transactional_db, axe_check):
+    from participants.factories import ParticipantFactory, ProgrammeYearFactory
+
+    paris = TerritoryFactory(paris=True)
+    UserFactory(
+        username="pilote",
+        role=Role.PILOT,
+        structure=StructureFactory(territory=paris, prefecture=True),
+    )
+    year = ProgrammeYearFactory(territory=paris)
+    ParticipantFactory.create_batch(3, programme_year=year)
+
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill("pilote")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("link", name="Tableau de bord").first.click()
+    page.get_by_role("heading", name="Tableau de bord").wait_for()
+    axe_check(page)

@@ -34,6 +34,7 @@ def test_navigation_shows_only_what_the_role_may_open(client_for, users):
 
     assert [item["label"] for item in coordinator_nav] == [
         "Accueil",
+        "Tableau de bord",
         "Jeunes",
         "À suivre",
         "Mes tâches",
