@@ -10,7 +10,7 @@ from django.urls import reverse
 from events.permissions import can_list_events
 from pacte.permissions import can_manage_accounts, can_read_access_log, can_see_dashboard
 from pacte.roles import Role
-from participants.permissions import can_list_participants
+from participants.permissions import can_list_participants, can_see_cell_meetings
 from partners.permissions import can_list_partners
 
 
@@ -25,6 +25,8 @@ def navigation(request):
             items.append(("Jeunes", reverse("participants:list")))
             items.append(("À suivre", reverse("participants:attention")))
             items.append(("Mes tâches", reverse("participants:tasks")))
+        if can_see_cell_meetings(user):
+            items.append(("Cellule Emploi", reverse("cell:list")))
         if can_list_events(user):
             items.append(("Café-métiers", reverse("events:list")))
         if can_list_partners(user):

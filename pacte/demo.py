@@ -11,7 +11,7 @@ from events.demo import build_events
 from pacte.factories import DEMO_PASSWORD, StructureFactory, TerritoryFactory, UserFactory
 from pacte.models import StructureKind
 from pacte.roles import Role
-from participants.demo import build_participants
+from participants.demo import build_cell_meetings, build_participants
 from partners.demo import build_partners
 
 SEED = 2018
@@ -92,6 +92,7 @@ def build_demo() -> dict:
     build_participants(territory=paris, structures=structures, accounts=accounts)
     partners = build_partners(territory=paris, structures=structures)
     build_events(territory=paris, partners=partners, accounts=accounts)
+    build_cell_meetings(territory=paris, accounts=accounts)
     return {
         "territories": [paris, seine_saint_denis],
         "structures": structures,

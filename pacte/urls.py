@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("comptes/", include(accounts_patterns)),
     path("jeunes/", include("participants.urls")),
+    path("cellule-emploi/", include("participants.cell_urls")),
     path("", include("events.urls")),
     path("partenaires/", include("partners.urls")),
     path("journal/", access_log.access_log, name="access_log"),

@@ -158,3 +158,52 @@ LAST_NAMES = [
 
 def _name(index):
     return FIRST_NAMES[index % len(FIRST_NAMES)], LAST_NAMES[(index * 5) % len(LAST_NAMES)]
+
+
+DEMO_DECISIONS = [
+    (
+        "Reprendre contact cette semaine ; proposer l’atelier de présentation de soi.",
+        "Appeler le jeune et l’inscrire à l’atelier",
+    ),
+    ("Orientation acceptée : entrée dans le programme à confirmer avec le SPIP.", ""),
+    ("Solution maintenue : féliciter le jeune, point avec l’employeur dans 3 mois.", ""),
+]
+
+
+def build_cell_meetings(*, territory, accounts):
+    """A closed meeting two weeks ago with its decisions, and the next one in preparation."""
+    from participants import cell_services  # noqa: PLC0415 - demo only
+    from participants.models import CellMeeting  # noqa: PLC0415
+
+    if CellMeeting.objects.filter(territory=territory).exists():
+        return
+    pilot = accounts["pilote"]
+    today = timezone.localdate()
+    past = cell_services.meeting_create(
+        by=pilot,
+        meeting=CellMeeting(
+            held_on=today - dt.timedelta(days=14),
+            starts_at=dt.time(10),
+            place="Préfecture de Paris, salle Lutèce",
+            other_attendees="Conseillère France Travail, référente PJJ",
+        ),
+        attendees=[accounts["coordination"], accounts["conseiller"], accounts["conseiller2"]],
+    )
+    for item, (decision, task) in zip(past.items.all(), DEMO_DECISIONS, strict=False):
+        cell_services.decision_record(
+            by=pilot,
+            item=item,
+            decision=decision,
+            task_title=task,
+            task_due_on=today + dt.timedelta(days=3) if task else None,
+        )
+    cell_services.meeting_close(by=pilot, meeting=past)
+    cell_services.meeting_create(
+        by=pilot,
+        meeting=CellMeeting(
+            held_on=today + dt.timedelta(days=7),
+            starts_at=dt.time(10),
+            place="Préfecture de Paris, salle Lutèce",
+        ),
+        attendees=[accounts["coordination"], accounts["conseiller"]],
+    )

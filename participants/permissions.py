@@ -95,3 +95,17 @@ def can_read_history(user, participant) -> bool:
     return user.role in {Role.COORDINATOR, Role.PILOT} and (
         participant.territory_id == user.territory_id
     )
+
+
+def can_see_cell_meetings(user) -> bool:
+    """The Cellule Emploi's meetings: the coordination and the pilot of the territory."""
+    return user.is_authenticated and user.role in {Role.COORDINATOR, Role.PILOT}
+
+
+def can_lead_cell_meeting(user, meeting=None) -> bool:
+    """The pilot prepares the agenda and records the decisions, until the meeting is closed."""
+    if not user.is_authenticated or user.role != Role.PILOT:
+        return False
+    if meeting is None:
+        return True
+    return meeting.territory_id == user.territory_id and not meeting.is_closed

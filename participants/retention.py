@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pacte.models import AccessAction, AccessLog
 from participants.models import (
+    AgendaItem,
     FollowUp,
     JusticeMeasure,
     Outcome,
@@ -105,6 +106,7 @@ def anonymise(participant):
         **CLEARED_FOLLOW_UP_FIELDS
     )
     PlanAction.objects.filter(participant=participant).update(description="")
+    AgendaItem.objects.filter(participant=participant).update(decision="")
     StatusChange.objects.filter(participant=participant).update(reason="")
     ReferentChange.objects.filter(participant=participant).update(reason="")
     Outcome.history.model.objects.filter(participant_id=participant.pk).update(employer_name="")

@@ -85,6 +85,12 @@ def collect(participant) -> dict:
         ),
         "sorties": _rows(participant.outcomes.all(), ["kind", "starts_on", "employer_name"]),
         "tâches": _rows(participant.tasks.all(), ["title", "due_on", "maintained"]),
+        "décisions de la Cellule Emploi": [
+            {"réunion": item.meeting.held_on.isoformat(), "décision": item.decision}
+            for item in participant.agenda_items.filter(decided_at__isnull=False)
+            .select_related("meeting")
+            .order_by("meeting__held_on")
+        ],
         "changements de statut": [
             {
                 "date": c.changed_at.isoformat(),

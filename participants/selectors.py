@@ -119,6 +119,18 @@ def participant_timeline(participant) -> list[TimelineEntry]:
     ]
     entries += [
         TimelineEntry(
+            item.meeting.held_on,
+            "cell_decision",
+            _("Décision de la Cellule Emploi"),
+            item.decision,
+            item.decided_by,
+        )
+        for item in participant.agenda_items.filter(decided_at__isnull=False).select_related(
+            "meeting", "decided_by"
+        )
+    ]
+    entries += [
+        TimelineEntry(
             r.event.date,
             "event",
             _("Café-métiers : %(s)s") % {"s": r.get_status_display()},

@@ -350,6 +350,65 @@ MATRIX.update(
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin guards itself (is_staff)
 
 
+def cell_meeting(users):
+    """A Paris meeting of the Cellule Emploi led by the pilot, the participant on its agenda."""
+    from participants.models import AgendaItem, CellMeeting
+
+    meeting = CellMeeting.objects.create(
+        territory_id=users[PILOT].territory_id,
+        held_on=timezone.localdate(),
+        pilot=users[PILOT],
+    )
+    item = AgendaItem.objects.create(meeting=meeting, participant=users["participant"])
+    return meeting, item
+
+
+def cell_meeting_args(users):
+    return [cell_meeting(users)[0].pk]
+
+
+def cell_item_args(users):
+    meeting, item = cell_meeting(users)
+    return [meeting.pk, item.pk]
+
+
+def cell_readers(**overrides):
+    """The coordination and the pilot of the territory read; another territory's meeting
+    does not exist for them."""
+    return {
+        ANON: LOGIN,
+        ADMIN: 403,
+        COORD: 200,
+        PILOT: 200,
+        COUNS: 403,
+        RECR: 403,
+        OTHER: 404,
+        **overrides,
+    }
+
+
+def cell_pilot(status):
+    """Only the pilot prepares and leads the meeting."""
+    return cell_readers(**{COORD: 403, PILOT: status})
+
+
+MATRIX.update(
+    {
+        "cell:list": ("get", None, cell_readers(**{OTHER: 200})),
+        "cell:create": ("get", None, cell_pilot(200) | {OTHER: 403}),
+        "cell:detail": ("get", cell_meeting_args, cell_readers()),
+        "cell:update": ("get", cell_meeting_args, cell_pilot(200)),
+        "cell:agenda_refresh": ("post", cell_meeting_args, cell_pilot(302)),
+        "cell:agenda_add": ("get", cell_meeting_args, cell_pilot(200)),
+        "cell:decision": ("get", cell_item_args, cell_pilot(200)),
+        "cell:agenda_withdraw": ("post", cell_item_args, cell_pilot(302)),
+        "cell:agenda_move": ("post", cell_item_args, cell_pilot(302)),
+        "cell:close": ("post", cell_meeting_args, cell_pilot(302)),
+        "cell:minutes": ("get", cell_meeting_args, cell_readers()),
+    }
+)
+
+
 def url_names(patterns=None, namespace=""):
     patterns = get_resolver().url_patterns if patterns is None else patterns
     for pattern in patterns:

@@ -1,3 +1,4 @@
+from participants.models.cell import AgendaItem, AgendaReason, CellMeeting
 from participants.models.choices import (
     EducationLevel,
     EmploymentSituation,
@@ -18,6 +19,9 @@ from participants.models.programme import Criteria, ProgrammeYear
 from participants.models.tracking import FollowUp, Outcome, PlanAction, Task
 
 __all__ = [
+    "AgendaItem",
+    "AgendaReason",
+    "CellMeeting",
     "Criteria",
     "EducationLevel",
     "EmploymentSituation",

@@ -38,6 +38,7 @@ def test_navigation_shows_only_what_the_role_may_open(client_for, users):
         "Jeunes",
         "À suivre",
         "Mes tâches",
+        "Cellule Emploi",
         "Café-métiers",
         "Partenaires",
         "Comptes",

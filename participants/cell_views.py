@@ -1,0 +1,273 @@
+"""The Cellule Emploi's pages: meetings, their agenda, decisions and minutes.
+
+The coordination and the pilot of the territory read them; the pilot writes. A meeting
+of another territory does not exist (404).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pacte import audit
+from pacte.exceptions import DomainError
+from pacte.models import AccessAction
+from pacte.pdf import render_pdf
+from pacte.permissions import rule_required
+from participants import cell_services as services
+from participants import permissions
+from participants.cell_forms import AgendaSearchForm, DecisionForm, MeetingForm
+from participants.eligibility import search_key
+from participants.models import CellMeeting, Participant
+from participants.views import _run
+
+SEARCH_RESULTS = 20
+
+
+def _meeting(request, pk):
+    meetings = CellMeeting.objects.visible_to(request.user).select_related("pilot")
+    return get_object_or_404(meetings, pk=pk)
+
+
+def _items(meeting):
+    return meeting.items.select_related(
+        "participant__referent", "participant__structure_in_charge", "task", "plan_action"
+    )
+
+
+def _item(request, pk, item_pk):
+    meeting = _meeting(request, pk)
+    return get_object_or_404(_items(meeting).select_related("meeting"), pk=item_pk)
+
+
+def _case_anchor(item):
+    return reverse("cell:detail", args=[item.meeting_id]) + f"#cas-{item.pk}"
+
+
+def _require_lead(request, meeting):
+    if not permissions.can_lead_cell_meeting(request.user, meeting):
+        raise PermissionDenied
+
+
+def _attempt(request, action, success):
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+
+
+@rule_required(permissions.can_see_cell_meetings)
+def meeting_list(request):
+    meetings = (
+        CellMeeting.objects.visible_to(request.user)
+        .select_related("pilot")
+        .annotate(
+            cases=Count("items", filter=Q(items__withdrawn=False)),
+            decided=Count("items", filter=Q(items__decided_at__isnull=False)),
+        )
+    )
+    return render(
+        request,
+        "participants/cell/meeting_list.html",
+        {"meetings": meetings, "can_lead": permissions.can_lead_cell_meeting(request.user)},
+    )
+
+
+@rule_required(permissions.can_lead_cell_meeting)
+def meeting_create(request):
+    form = MeetingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        meeting = _run(
+            form,
+            lambda: services.meeting_create(
+                by=request.user,
+                meeting=form.save(commit=False),
+                attendees=form.cleaned_data["attendees"],
+            ),
+        )
+        if meeting:
+            messages.success(
+                request,
+                _("La réunion est créée ; son ordre du jour compte %(n)d cas.")
+                % {"n": meeting.items.count()},
+            )
+            return redirect("cell:detail", pk=meeting.pk)
+    return render(
+        request,
+        "participants/cell/meeting_form.html",
+        {"form": form, "title": _("Nouvelle réunion de la Cellule Emploi")},
+    )
+
+
+@rule_required(permissions.can_see_cell_meetings)
+def meeting_update(request, pk):
+    meeting = _meeting(request, pk)
+    _require_lead(request, meeting)
+    form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.meeting_update(
+                by=request.user,
+                meeting=form.save(commit=False),
+                attendees=form.cleaned_data["attendees"],
+            ),
+        ):
+            messages.success(request, _("La réunion est modifiée."))
+            return redirect("cell:detail", pk=meeting.pk)
+    return render(
+        request,
+        "participants/cell/meeting_form.html",
+        {"form": form, "meeting": meeting, "title": _("Modifier la réunion")},
+    )
+
+
+@rule_required(permissions.can_see_cell_meetings)
+def meeting_detail(request, pk):
+    meeting = _meeting(request, pk)
+    items = list(_items(meeting))
+    audit.log_read(request, meeting)
+    return render(
+        request,
+        "participants/cell/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "attendees": meeting.attendees.select_related("structure"),
+            "items": [item for item in items if not item.withdrawn],
+            "withdrawn": [item for item in items if item.withdrawn],
+            "can_lead": permissions.can_lead_cell_meeting(request.user, meeting),
+        },
+    )
+
+
+@rule_required(permissions.can_see_cell_meetings)
+@require_POST
+def agenda_refresh(request, pk):
+    meeting = _meeting(request, pk)
+    _require_lead(request, meeting)
+    try:
+        added = services.agenda_build(by=request.user, meeting=meeting)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Ordre du jour mis à jour : %(n)d cas ajouté(s).") % {"n": added}
+        )
+    return redirect("cell:detail", pk=meeting.pk)
+
+
+@rule_required(permissions.can_see_cell_meetings)
+def agenda_add(request, pk):
+    meeting = _meeting(request, pk)
+    _require_lead(request, meeting)
+    if request.method == "POST":
+        participant = get_object_or_404(
+            Participant.objects.visible_to(request.user), pk=request.POST.get("participant")
+        )
+        _attempt(
+            request,
+            lambda: services.agenda_add(by=request.user, meeting=meeting, participant=participant),
+            _("%(p)s est ajouté à l’ordre du jour.") % {"p": participant},
+        )
+        return redirect("cell:detail", pk=meeting.pk)
+    form = AgendaSearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = Participant.objects.visible_to(request.user).filter(anonymised_at__isnull=True)
+        for word in search_key(form.cleaned_data["q"]).split():
+            results = results.filter(search_name__contains=word)
+        results = list(
+            results.select_related("structure_in_charge").order_by("last_name", "first_name")[
+                :SEARCH_RESULTS
+            ]
+        )
+        audit.log_list(request, "participant", len(results))
+    return render(
+        request,
+        "participants/cell/agenda_add.html",
+        {"meeting": meeting, "form": form, "results": results},
+    )
+
+
+@rule_required(permissions.can_see_cell_meetings)
+@require_POST
+def agenda_withdraw(request, pk, item_pk):
+    item = _item(request, pk, item_pk)
+    _require_lead(request, item.meeting)
+    withdrawn = request.POST.get("withdrawn", "1") == "1"
+    _attempt(
+        request,
+        lambda: services.agenda_withdraw(by=request.user, item=item, withdrawn=withdrawn),
+        _("%(p)s est retiré de l’ordre du jour.") % {"p": item.participant}
+        if withdrawn
+        else _("%(p)s est remis à l’ordre du jour.") % {"p": item.participant},
+    )
+    return redirect("cell:detail", pk=pk)
+
+
+@rule_required(permissions.can_see_cell_meetings)
+@require_POST
+def agenda_move(request, pk, item_pk):
+    item = _item(request, pk, item_pk)
+    _require_lead(request, item.meeting)
+    step = -1 if request.POST.get("direction") == "up" else 1
+    services.agenda_move(by=request.user, item=item, step=step)
+    return redirect(_case_anchor(item))
+
+
+@rule_required(permissions.can_see_cell_meetings)
+def decision(request, pk, item_pk):
+    item = _item(request, pk, item_pk)
+    _require_lead(request, item.meeting)
+    initial = {"decision": item.decision}
+    form = DecisionForm(request.POST or None, item=item, initial=initial)
+    if request.method == "GET":
+        audit.log_read(request, item)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            lambda: services.decision_record(by=request.user, item=item, **form.cleaned_data),
+        ):
+            messages.success(request, _("La décision pour %(p)s est enregistrée.") % {"p": item})
+            return redirect(_case_anchor(item))
+    return render(
+        request,
+        "participants/cell/decision_form.html",
+        {"form": form, "item": item, "meeting": item.meeting},
+    )
+
+
+@rule_required(permissions.can_see_cell_meetings)
+@require_POST
+def meeting_close(request, pk):
+    meeting = _meeting(request, pk)
+    _require_lead(request, meeting)
+    _attempt(
+        request,
+        lambda: services.meeting_close(by=request.user, meeting=meeting),
+        _("La réunion est close : son compte rendu est prêt."),
+    )
+    return redirect("cell:detail", pk=meeting.pk)
+
+
+@rule_required(permissions.can_see_cell_meetings)
+def minutes_pdf(request, pk):
+    meeting = _meeting(request, pk)
+    items = [item for item in _items(meeting).select_related("decided_by") if not item.withdrawn]
+    audit.log_read(request, meeting, action=AccessAction.EXPORT)
+    return render_pdf(
+        request,
+        "documents/cell_minutes.html",
+        {
+            "meeting": meeting,
+            "attendees": meeting.attendees.select_related("structure"),
+            "decided": [item for item in items if item.is_decided],
+            "postponed": [item for item in items if not item.is_decided],
+        },
+        filename=f"cellule-emploi-{meeting.held_on:%Y-%m-%d}",
+    )
