@@ -94,6 +94,16 @@ def build_participants(*, territory, structures, accounts, count=80):
                 kind=rng.choice(list(FollowUpKind)),
                 summary=rng.choice(SUMMARIES),
             )
+        if status == Status.ACTIVE and index % 4 and (last is None or last < today):
+            # Most active young people were seen recently; one in four has gone quiet.
+            last = today - dt.timedelta(days=rng.randint(2, 25))
+            FollowUpFactory(
+                participant=participant,
+                author=referent,
+                happened_on=last,
+                kind=rng.choice(list(FollowUpKind)),
+                summary=rng.choice(SUMMARIES),
+            )
         participant.last_follow_up_on = last if last and last <= today else None
         participant.save(update_fields=["last_follow_up_on"])
         if participant.referred_by.kind in {"spip", "pjj"}:
