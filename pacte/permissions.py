@@ -43,3 +43,12 @@ def can_read_access_log(user) -> bool:
 
 def can_see_dashboard(user) -> bool:
     return user.is_authenticated and user.role in {Role.COORDINATOR, Role.PILOT}
+
+
+def can_see_reports(user) -> bool:
+    """Period reports and statistics of their own territory: the coordination and the pilot."""
+    return (
+        user.is_authenticated
+        and user.role in {Role.COORDINATOR, Role.PILOT}
+        and user.territory_id is not None
+    )

@@ -51,27 +51,33 @@ def _csv_cell(value):
 
 
 def xlsx_response(filename, headers, rows, *, sheet="Export"):
+    return xlsx_workbook_response(filename, [(sheet, headers, rows)])
+
+
+def xlsx_workbook_response(filename, sheets):
+    """One workbook of several sheets, each given as (name, headers, rows)."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "in_memory": False})
-    worksheet = workbook.add_worksheet(sheet)
     bold = workbook.add_format({"bold": True})
     date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    worksheet.freeze_panes(1, 0)
-    for col, header in enumerate(headers):
-        worksheet.write_string(0, col, header, bold)
-        worksheet.set_column(col, col, max(12, len(header) + 2))
-    for row_number, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            if isinstance(value, bool):
-                worksheet.write_boolean(row_number, col, value)
-            elif isinstance(value, dt.date):
-                worksheet.write_datetime(row_number, col, value, date_format)
-            elif isinstance(value, int | float):
-                worksheet.write_number(row_number, col, value)
-            else:
-                worksheet.write_string(row_number, col, neutralise(str(value)))
+    for sheet, headers, rows in sheets:
+        worksheet = workbook.add_worksheet(sheet)
+        worksheet.freeze_panes(1, 0)
+        for col, header in enumerate(headers):
+            worksheet.write_string(0, col, str(header), bold)
+            worksheet.set_column(col, col, max(12, len(str(header)) + 2))
+        for row_number, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, bool):
+                    worksheet.write_boolean(row_number, col, value)
+                elif isinstance(value, dt.date):
+                    worksheet.write_datetime(row_number, col, value, date_format)
+                elif isinstance(value, int | float):
+                    worksheet.write_number(row_number, col, value)
+                else:
+                    worksheet.write_string(row_number, col, neutralise(str(value)))
     workbook.close()
     handle.seek(0)
     return FileResponse(

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from pacte.forms import AccountPasswordResetForm
 from pacte.middleware import otp_exempt
-from pacte.views import access_log, accounts, dashboard, health, pages, second_factor
+from pacte.views import access_log, accounts, dashboard, health, pages, reports, second_factor
 
 accounts_patterns = (
     [
@@ -14,6 +14,16 @@ accounts_patterns = (
         path("<int:pk>/activation/", accounts.account_set_active, name="set_active"),
     ],
     "accounts",
+)
+
+reports_patterns = (
+    [
+        path("", reports.period_report, name="period"),
+        path("rapport.xlsx", reports.period_report_xlsx, name="period_xlsx"),
+        path("rapport.pdf", reports.period_report_pdf, name="period_pdf"),
+        path("statistiques.csv", reports.statistics_csv, name="statistics_csv"),
+    ],
+    "reports",
 )
 
 urlpatterns = [
@@ -26,6 +36,7 @@ urlpatterns = [
     path("partenaires/", include("partners.urls")),
     path("journal/", access_log.access_log, name="access_log"),
     path("tableau-de-bord/", dashboard.dashboard_page, name="dashboard"),
+    path("rapports/", include(reports_patterns)),
     path(
         "connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

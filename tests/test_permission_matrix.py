@@ -100,6 +100,16 @@ def paris_participant(users):
     return [users["participant"].pk]
 
 
+REPORT_READERS = {
+    ANON: LOGIN,
+    ADMIN: 403,
+    COORD: 200,
+    PILOT: 200,
+    COUNS: 403,
+    RECR: 403,
+    OTHER: 200,
+}
+
 # name → (method, args builder or None, expected statuses)
 MATRIX = {
     "home": ("get", None, logged_in(200)),
@@ -131,6 +141,12 @@ MATRIX = {
         None,
         {ANON: LOGIN, ADMIN: 403, COORD: 200, PILOT: 200, COUNS: 403, RECR: 403, OTHER: 200},
     ),
+    # Reports: the coordination and the pilot, each of their own territory (no argument to
+    # get wrong: the territory is the user's). Without a period, the current year.
+    "reports:period": ("get", None, REPORT_READERS),
+    "reports:period_xlsx": ("get", None, REPORT_READERS),
+    "reports:period_pdf": ("get", None, REPORT_READERS),
+    "reports:statistics_csv": ("get", None, REPORT_READERS),
     "access_log": (
         "get",
         None,

@@ -1,9 +1,12 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from pacte import dashboard
-from pacte.permissions import can_see_dashboard, rule_required
-from participants.models import Participant, ProgrammeYear
+from pacte import audit, dashboard
+from pacte.permissions import can_see_dashboard, can_see_reports, rule_required
+from participants.models import ProgrammeYear
+from participants.selectors import participants_needing_attention
+
+ATTENTION_ROWS = 10
 
 
 @rule_required(can_see_dashboard)
@@ -15,15 +18,23 @@ def dashboard_page(request):
         or years.filter(year=timezone.localdate().year).first()
         or years.first()
     )
-    context = {"years": years, "programme_year": programme_year}
+    context = {
+        "years": years,
+        "programme_year": programme_year,
+        "can_see_reports": can_see_reports(request.user),
+    }
     if programme_year is not None:
         figures = dashboard.figures(programme_year)
+        attention = participants_needing_attention(request.user)
+        attention_count = attention.count()
+        # The first names of the list are personal data shown: one entry, like the list's.
+        audit.log_list(request, "participant", attention_count)
         context.update(
             figures=figures,
             outcome_chart=dashboard.bars(figures["outcomes"]),
             referral_chart=dashboard.bars(figures["referrals"]),
-            attention_count=Participant.objects.visible_to(request.user)
-            .needs_attention(request.user)
-            .count(),
+            partner_chart=dashboard.paired_bars(figures["partners"]["totals"]),
+            attention=attention[:ATTENTION_ROWS],
+            attention_count=attention_count,
         )
     return render(request, "pacte/dashboard.html", context)
