@@ -4,8 +4,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from pacte.factories import DEMO_PASSWORD, StructureFactory, TerritoryFactory, UserFactory
+from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
 from pacte.roles import Role
+from tests.browser.steps import log_in
 
 
 def test_the_pilot_records_a_decision_that_becomes_the_referents_task(
@@ -27,11 +28,7 @@ def test_the_pilot_records_a_decision_that_becomes_the_referents_task(
         status=Status.REFERRED,
     )
 
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill("pilote")
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "pilote")
     page.get_by_role("link", name="Cellule Emploi").first.click()
     page.get_by_role("link", name="Nouvelle réunion").click()
     axe_check(page)

@@ -2,9 +2,10 @@ import pytest
 from django.utils import timezone
 
 from events.models import Registration
-from pacte.factories import DEMO_PASSWORD, StructureFactory, TerritoryFactory, UserFactory
+from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
 from pacte.roles import Role
 from participants.factories import ParticipantFactory, ProgrammeYearFactory
+from tests.browser.steps import log_in
 
 
 @pytest.fixture
@@ -36,14 +37,6 @@ def programme(transactional_db):
         for first, last in [("Inès", "Camara"), ("Yanis", "Diallo"), ("Léa", "Martin")]
     ]
     return counsellor, people
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_the_day_of_a_cafe_metiers(browser, live_server, programme, axe_check):

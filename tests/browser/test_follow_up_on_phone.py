@@ -1,9 +1,10 @@
 import pytest
 
-from pacte.factories import DEMO_PASSWORD, StructureFactory, TerritoryFactory, UserFactory
+from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
 from pacte.roles import Role
 from participants.factories import JusticeMeasureFactory, ParticipantFactory, ProgrammeYearFactory
 from participants.models import FollowUp
+from tests.browser.steps import log_in
 
 
 @pytest.fixture
@@ -24,11 +25,7 @@ def participant(transactional_db):
 
 def test_a_counsellor_logs_a_follow_up_from_a_phone(page, live_server, participant, axe_check):
     page.set_viewport_size({"width": 375, "height": 812})
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill("conseiller")
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "conseiller")
 
     page.goto(f"{live_server.url}/jeunes/?q=ines")
     axe_check(page)

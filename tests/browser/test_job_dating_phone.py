@@ -5,11 +5,12 @@ from django.utils import timezone
 
 from events import job_dating
 from events.models import Event, RecruiterTable, Registration
-from pacte.factories import DEMO_PASSWORD, StructureFactory, TerritoryFactory, UserFactory
+from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
 from pacte.roles import Role
 from participants.factories import ParticipantFactory, ProgrammeYearFactory
 from partners.demo import fictitious_siret
 from partners.models import Partner
+from tests.browser.steps import log_in
 
 
 @pytest.fixture
@@ -62,14 +63,6 @@ def table(transactional_db):
         by=coordinator, table=table, registration=registration, starts_at=dt.time(16)
     )
     return table
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_a_recruiter_records_an_outcome_and_the_counsellor_sees_the_task(

@@ -2,6 +2,7 @@ import pytest
 
 from pacte.factories import DEMO_PASSWORD, StructureFactory, TerritoryFactory, UserFactory
 from pacte.roles import Role
+from tests.browser.steps import log_in
 
 
 @pytest.fixture
@@ -33,11 +34,7 @@ def test_a_coordinator_logs_in_and_lands_on_an_accessible_home_page(
 
 
 def test_the_account_list_and_form_are_accessible(page, live_server, coordinator, axe_check):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill("coordination")
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "coordination")
 
     page.goto(f"{live_server.url}/comptes/")
     axe_check(page)
@@ -59,11 +56,7 @@ def test_the_pilot_opens_an_accessible_dashboard(page, live_server, transactiona
     year = ProgrammeYearFactory(territory=paris)
     ParticipantFactory.create_batch(3, programme_year=year)
 
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill("pilote")
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "pilote")
     page.get_by_role("link", name="Tableau de bord").first.click()
     page.get_by_role("heading", name="Tableau de bord").wait_for()
     axe_check(page)
