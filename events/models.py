@@ -43,6 +43,8 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Raised each time the date, the hours or the place change: those invited are told.
+    schedule_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("Café-métiers")
@@ -192,6 +194,7 @@ class Registration(models.Model):
 class MessageKind(models.TextChoices):
     CONVOCATION = "convocation", _("Convocation")
     REMINDER = "reminder", _("Rappel")
+    CHANGE = "change", _("Changement de date, d’horaire ou de lieu")
 
 
 class Channel(models.TextChoices):
@@ -208,13 +211,17 @@ class SentMessage(models.Model):
     kind = models.CharField(max_length=20, choices=MessageKind.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     recipient = models.CharField(max_length=200)
+    # A convocation is sent once (0); a reminder or a change notice once per schedule of
+    # the event, so a new date brings a new notice and a new reminder.
+    event_version = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["registration", "kind", "channel", "recipient"], name="message_sent_once"
+                fields=["registration", "kind", "channel", "recipient", "event_version"],
+                name="message_sent_once_per_schedule",
             ),
         ]
 

@@ -60,12 +60,15 @@ CHANNELS_BY_PREFERENCE = {
 SUBJECTS = {
     MessageKind.CONVOCATION: "Convocation au Café-métiers de la préfecture — {date}, {time}",
     MessageKind.REMINDER: "Rappel : Café-métiers de la préfecture — {date}, {time}",
+    MessageKind.CHANGE: "Changement : Café-métiers de la préfecture — {date}, {time}",
 }
 TEMPLATES = {
     (MessageKind.CONVOCATION, Channel.EMAIL): "events/messages/convocation_email.txt",
     (MessageKind.CONVOCATION, Channel.SMS): "events/messages/convocation_sms.txt",
     (MessageKind.REMINDER, Channel.EMAIL): "events/messages/reminder_email.txt",
     (MessageKind.REMINDER, Channel.SMS): "events/messages/reminder_sms.txt",
+    (MessageKind.CHANGE, Channel.EMAIL): "events/messages/change_email.txt",
+    (MessageKind.CHANGE, Channel.SMS): "events/messages/change_sms.txt",
 }
 
 
@@ -128,6 +131,8 @@ def calendar_file(registration) -> bytes:
     event = registration.event
     entry = CalendarEvent()
     entry.add("uid", calendar_uid(registration))
+    # A new schedule replaces the entry already in the person's calendar.
+    entry.add("sequence", event.schedule_version - 1)
     entry.add("dtstamp", timezone.now())
     entry.add("dtstart", _at_paris(event.date, event.starts_at))
     entry.add("dtend", _at_paris(event.date, event.ends_at))
@@ -215,12 +220,18 @@ class Mailing:
 # Sending, once --------------------------------------------------------------------------
 
 
+def _version(registration, kind) -> int:
+    """A convocation is sent once; a reminder or a change notice once per schedule."""
+    return 0 if kind == MessageKind.CONVOCATION else registration.event.schedule_version
+
+
 def _already_sent(registration, kind, recipient) -> bool:
     return SentMessage.objects.filter(
         registration=registration,
         kind=kind,
         channel=recipient.channel,
         recipient=recipient.address,
+        event_version=_version(registration, kind),
     ).exists()
 
 
@@ -232,6 +243,7 @@ def _deliver(mailing, recipient) -> SentMessage | None:
             kind=mailing.kind,
             channel=recipient.channel,
             recipient=recipient.address,
+            event_version=_version(mailing.registration, mailing.kind),
         )
         if created:
             mailing.send(recipient)
@@ -270,6 +282,18 @@ def send_convocation(registration, *, request=None) -> list[SentMessage]:
     if registration.event.date < timezone.localdate():
         return []
     return _send_to_all(registration, MessageKind.CONVOCATION, request)
+
+
+def send_change_notice(registration, *, request=None) -> list[SentMessage]:
+    """Tell a standing invitation that the date, the hours or the place changed (once per
+    new schedule), with the updated calendar entry and convocation."""
+    if registration.status not in SENDABLE_STATUSES:
+        return []
+    if registration.event.status not in REMINDED_EVENT_STATUSES:
+        return []
+    if registration.event.date < timezone.localdate():
+        return []
+    return _send_to_all(registration, MessageKind.CHANGE, request)
 
 
 def registrations_due_for_reminder(today):

@@ -2,12 +2,13 @@
 capacity holds when many people confirm at the same moment."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import permissions
 from events.models import Event, Registration, RegistrationStatus, Workshop
-from events.notifications import send_convocation
+from events.notifications import send_change_notice, send_convocation
 from pacte import audit
 from pacte.exceptions import DomainError
 
@@ -24,6 +25,34 @@ def convocations_send(*, event) -> int:
     """Send every standing invitation its convocation (idempotent: what was sent stays sent)."""
     standing = event.registrations.filter(status__in=[Status.INVITED, Status.CONFIRMED])
     return sum(len(send_convocation(r)) for r in standing.select_related("participant", "event"))
+
+
+# What those invited must be told of when it changes.
+SCHEDULE_FIELDS = {"date", "starts_at", "ends_at", "venue", "address"}
+
+
+@transaction.atomic
+def event_update(*, by, form) -> tuple[Event, bool]:
+    """Save the event form; a new date, new hours or a new place start a new schedule.
+    Returns the event and whether it was rescheduled."""
+    event = form.save(commit=False)
+    if not permissions.can_manage_event(by, event):
+        raise DomainError(_("Seule la coordination du territoire modifie ce Café-métiers."))
+    rescheduled = bool(SCHEDULE_FIELDS & set(form.changed_data))
+    if rescheduled:
+        event.schedule_version = F("schedule_version") + 1
+    event.save()
+    form.save_m2m()
+    if rescheduled:
+        event.refresh_from_db(fields=["schedule_version"])
+    audit.log_write(user=by, obj=event)
+    return event, rescheduled
+
+
+def change_notices_send(*, event) -> int:
+    """Tell every standing invitation of the new schedule (once per schedule)."""
+    standing = event.registrations.filter(status__in=[Status.INVITED, Status.CONFIRMED])
+    return sum(len(send_change_notice(r)) for r in standing.select_related("participant", "event"))
 
 
 @transaction.atomic

@@ -68,12 +68,18 @@ def event_update(request, pk):
     was_open = event.status == "open"
     form = EventForm(request.POST or None, instance=event, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.log_write(user=request.user, obj=event)
+        event, rescheduled = services.event_update(by=request.user, form=form)
         messages.success(request, _("Le Café-métiers est enregistré."))
         if event.status == "open" and not was_open:
             sent = services.convocations_send(event=event)
             messages.info(request, _("%(n)s convocation(s) envoyée(s).") % {"n": sent})
+        elif rescheduled:
+            sent = services.change_notices_send(event=event)
+            messages.info(
+                request,
+                _("Les personnes invitées sont prévenues du changement : %(n)s message(s).")
+                % {"n": sent},
+            )
         return redirect("events:detail", pk=event.pk)
     return render(request, "events/event_form.html", {"form": form, "event": event})
 

@@ -418,3 +418,67 @@ def test_console_backend_prints(settings, capsys):
     sms.send_sms(PHONE, "Bonjour")
 
     assert PHONE in capsys.readouterr().out
+
+
+# A new date, new hours or a new place --------------------------------------------------------
+
+
+def reschedule(event, **fields):
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.schedule_version += 1
+    event.save()
+
+
+def test_a_change_notice_goes_once_per_new_schedule_in_neutral_words(event):
+    registration = register(event, preferred_channel=PreferredChannel.BOTH)
+    notifications.send_convocation(registration)
+    sms.outbox.clear()
+    mail.outbox.clear()
+
+    reschedule(event, date=event.date + dt.timedelta(days=7), venue="Mairie du 15e")
+    assert len(notifications.send_change_notice(registration)) == 2
+    assert notifications.send_change_notice(registration) == []
+    (text,) = [entry["text"] for entry in sms.outbox]
+    assert documents.long_date(event.date) in text and "Mairie du 15e" in text
+    (message,) = mail.outbox
+    assert message.subject.startswith("Changement : Café-métiers de la préfecture")
+    for text in everything_sent():
+        for word in FORBIDDEN_WORDS:
+            assert word not in text.lower(), f"« {word} » in {text!r}"
+
+    reschedule(event, starts_at=dt.time(15))
+    assert len(notifications.send_change_notice(registration)) == 2
+
+
+def test_the_updated_calendar_entry_replaces_the_first(event):
+    registration = register(event, preferred_channel=PreferredChannel.EMAIL)
+    notifications.send_convocation(registration)
+    reschedule(event, starts_at=dt.time(15))
+    notifications.send_change_notice(registration)
+
+    first, changed = (ics_of(message).walk("VEVENT")[0] for message in mail.outbox)
+    assert first["uid"] == changed["uid"]
+    assert int(changed["sequence"]) > int(first.get("sequence", 0))
+    assert changed.decoded("dtstart").hour == 15
+
+
+def test_after_a_new_date_the_reminder_goes_again_but_the_convocation_does_not(db):
+    event = EventFactory(date=timezone.localdate() + dt.timedelta(days=2))
+    registration = register(event, preferred_channel=PreferredChannel.SMS)
+    notifications.send_convocation(registration)
+    assert notifications.send_due_reminders() == 1
+
+    reschedule(event, starts_at=dt.time(16), ends_at=dt.time(19))
+    assert notifications.send_convocation(registration) == []
+    assert notifications.send_due_reminders() == 1
+    assert notifications.send_due_reminders() == 0
+
+
+def test_no_change_notice_for_a_cancelled_registration_or_a_draft_event(event):
+    cancelled = register(event, status=Status.CANCELLED)
+    reschedule(event, venue="Autre lieu")
+    assert notifications.send_change_notice(cancelled) == []
+    event.status = EventStatus.DRAFT
+    event.save()
+    assert notifications.send_change_notice(register(event, first_name="Inès")) == []

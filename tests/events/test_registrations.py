@@ -446,3 +446,48 @@ def test_a_partner_present_brings_its_own_offers_only(client_for, users, paris):
     assert "offres de ce partenaire" in refused.content.decode()
     presence = event.partners.get()
     assert list(presence.offers.all()) == [own]
+
+
+def _posted_form(client, event, **changes):
+    form = client.get(reverse("events:update", args=[event.pk])).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "date": event.date.isoformat(),
+            "starts_at": event.starts_at.strftime("%H:%M"),
+            "ends_at": event.ends_at.strftime("%H:%M"),
+            "staff": [],
+            **changes,
+        }
+    )
+    return data
+
+
+def test_a_new_date_tells_those_invited_once_and_a_new_title_does_not(
+    client_for, users, coordinator, small_event, outboxes, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.registration_invite(
+            by=coordinator, event=small_event, participant=young(users)
+        )
+    client = client_for(coordinator)
+
+    client.post(
+        reverse("events:update", args=[small_event.pk]),
+        _posted_form(client, small_event, title="Café-métiers de printemps"),
+    )
+    assert not registration.messages.filter(kind="change").exists()
+
+    new_date = small_event.date + dt.timedelta(days=7)
+    response = client.post(
+        reverse("events:update", args=[small_event.pk]),
+        _posted_form(client, small_event, date=new_date.isoformat()),
+        follow=True,
+    )
+    small_event.refresh_from_db()
+    assert (small_event.date, small_event.schedule_version) == (new_date, 2)
+    assert registration.messages.filter(kind="change", event_version=2).count() == 1
+    assert "prévenues du changement" in response.content.decode()
+    # Saving again without a change sends nothing more.
+    client.post(reverse("events:update", args=[small_event.pk]), _posted_form(client, small_event))
+    assert registration.messages.filter(kind="change").count() == 1
