@@ -106,3 +106,18 @@ def test_the_500_page_renders_without_touching_the_database(monkeypatch):
     assert "Le service rencontre un problème" in content
     assert "database is down" not in content
     assert "Traceback" not in content
+
+
+def test_pagination_links_that_lead_nowhere_are_announced_as_disabled(rf):
+    """DSFR: the first/previous links of page 1 are disabled links (aria-disabled),
+    which also exempts their grey from the contrast rule."""
+    from django.core.paginator import Paginator
+    from django.template import Context, Template
+
+    page = Paginator(range(120), 50).get_page(1)
+    html = Template("{% load dsfr_tags %}{% dsfr_pagination page_obj %}").render(
+        Context({"page_obj": page, "request": rf.get("/jeunes/")})
+    )
+    assert html.count('aria-disabled="true" role="link"') == 2
+    assert 'href="?page=2"' in html
+    assert 'title="Page 1 / 3"' in html
