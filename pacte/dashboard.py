@@ -8,12 +8,15 @@
 - `cohort_figures(programme_year)`: the programme year's young people against its target.
 - `figures(programme_year)`: the dashboard, i.e. the three above over the calendar year.
 
-Each figure is one aggregate query: the pages stay fast on large data (no query per row).
+Each table is read once for all its counts (`counts`), and the counts of every table in
+one query (`read_counts`): a page reads its scalar figures in one query, whatever the
+number of rows.
 """
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from events.models import Event, EventStatus, Interview, InterviewOutcome, Registration
@@ -52,71 +55,153 @@ def held_events(territory_id, start, end, *, today=None):
     )
 
 
-def activity_figures(territory_id, start, end, *, today=None) -> dict:
-    participants = Participant.objects.filter(territory_id=territory_id)
+def _moments(start, end):
+    """The dates as a half-open range of local datetimes, which an index can serve
+    (a `__date` lookup casts every row's timestamp and reads the whole table)."""
+    zone = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=zone),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
+    )
+
+
+# Counting ------------------------------------------------------------------------------
+# Each source table is read once, counting all its figures in one pass; the sources are
+# joined in one SELECT: a page reads its scalar figures in one query.
+
+ALL = None  # a column counting every row of its source
+
+
+class _Count(Func):
+    """COUNT over every row its query selects (not an aggregate to Django: no GROUP BY)."""
+
+    function = "COUNT"
+    output_field = IntegerField()
+    contains_aggregate = False
+
+
+class _CountDistinct(_Count):
+    template = "COUNT(DISTINCT %(expressions)s)"
+
+
+def counts(queryset, **columns):
+    """One pass over `queryset` counting, per column, the rows where its condition (a Q,
+    or ALL) holds — or, for `(condition, field)`, the distinct values of that field."""
+    values = {}
+    for name, spec in columns.items():
+        condition, field = spec if isinstance(spec, tuple) else (spec, None)
+        value = F(field) if field else Value(1)
+        if condition is not None:
+            value = Case(When(condition, then=value))
+        values[name] = (_CountDistinct if field else _Count)(value)
+    return queryset.order_by().values(**values)
+
+
+def read_counts(*sources) -> dict:
+    """Evaluate several `counts` in one query: each a one-row table, joined side by side."""
+    tables, params = [], []
+    for index, source in enumerate(sources):
+        sql, source_params = source.query.sql_with_params()
+        tables.append(f"({sql}) AS source_{index}")
+        params.extend(source_params)
+    with connection.cursor() as cursor:
+        # The tables are SQL the ORM wrote, their values passed as parameters.
+        cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(tables), params)  # noqa: S608
+        names = [column[0] for column in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+# Figures -------------------------------------------------------------------------------
+
+
+def _activity_sources(territory_id, start, end, *, today=None) -> list:
+    since, until = _moments(start, end)
     enrolled = Q(enrolled_on__range=(start, end)) & ~Q(status=Status.REFERRED)
-    people = participants.aggregate(
-        referred=Count("pk", filter=Q(referred_on__range=(start, end))),
-        enrolled=Count("pk", filter=enrolled),
-        enrolled_in_qpv=Count("pk", filter=enrolled & Q(lives_in_qpv=True)),
-    )
-    exited = (
-        StatusChange.objects.filter(
-            participant__territory_id=territory_id,
-            to_status=Status.EXITED,
-            changed_at__date__range=(start, end),
-        )
-        .values("participant")
-        .distinct()
-        .count()
-    )
     events = held_events(territory_id, start, end, today=today)
-    attendance = Registration.objects.filter(event__in=events).aggregate(
-        present=Count("pk", filter=Q(status=Attendance.PRESENT)),
-        absent=Count("pk", filter=Q(status=Attendance.ABSENT)),
-        excused=Count("pk", filter=Q(status=Attendance.EXCUSED)),
-    )
-    expected = attendance["present"] + attendance["absent"]
-    outcomes = Outcome.objects.filter(
-        participant__territory_id=territory_id, starts_on__range=(start, end)
-    )
-    by_kind = dict(
-        outcomes.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
-    )
-    checks = Task.objects.filter(
-        participant__territory_id=territory_id,
-        kind=TaskKind.OUTCOME_CHECK,
-        check_months=CHECK_MONTHS,
-        done_at__date__range=(start, end),
-    ).aggregate(done=Count("pk"), maintained=Count("pk", filter=Q(maintained=True)))
+    return [
+        counts(
+            Participant.objects.filter(territory_id=territory_id),
+            referred_in_period=Q(referred_on__range=(start, end)),
+            enrolled_in_period=enrolled,
+            enrolled_in_qpv=enrolled & Q(lives_in_qpv=True),
+        ),
+        counts(
+            StatusChange.objects.filter(
+                participant__territory_id=territory_id,
+                to_status=Status.EXITED,
+                changed_at__gte=since,
+                changed_at__lt=until,
+            ),
+            exited_in_period=(ALL, "participant_id"),
+        ),
+        counts(events, events_held=ALL),
+        counts(
+            Registration.objects.filter(event__in=events),
+            present=Q(status=Attendance.PRESENT),
+            absent=Q(status=Attendance.ABSENT),
+            excused=Q(status=Attendance.EXCUSED),
+        ),
+        counts(
+            Interview.objects.filter(table__event__in=events, outcome__in=InterviewOutcome.held()),
+            interviews_held=ALL,
+        ),
+        counts(
+            Outcome.objects.filter(
+                participant__territory_id=territory_id, starts_on__range=(start, end)
+            ),
+            durable_employment=(Q(kind__in=OutcomeKind.durable_employment()), "participant_id"),
+            **{f"outcome_{kind.value}": Q(kind=kind) for kind in OutcomeKind},
+        ),
+        counts(
+            Task.objects.filter(
+                participant__territory_id=territory_id,
+                kind=TaskKind.OUTCOME_CHECK,
+                check_months=CHECK_MONTHS,
+                done_at__gte=since,
+                done_at__lt=until,
+            ),
+            checks_done=ALL,
+            checks_maintained=Q(maintained=True),
+        ),
+    ]
+
+
+def _activity_figures(row, start, end) -> dict:
+    by_kind = {kind: row[f"outcome_{kind.value}"] for kind in OutcomeKind}
+    expected = row["present"] + row["absent"]
     return {
         "start": start,
         "end": end,
-        "referred_in_period": people["referred"],
-        "enrolled_in_period": people["enrolled"],
-        "enrolled_in_qpv": people["enrolled_in_qpv"],
-        "enrolled_qpv_rate": rate(people["enrolled_in_qpv"], people["enrolled"]),
-        "exited_in_period": exited,
-        "events_held": events.count(),
-        "present": attendance["present"],
-        "absent": attendance["absent"],
-        "excused": attendance["excused"],
-        "attendance_rate": rate(attendance["present"], expected),
-        "no_show_rate": rate(attendance["absent"], expected),
-        "interviews_held": Interview.objects.filter(
-            table__event__in=events, outcome__in=InterviewOutcome.held()
-        ).count(),
+        **{
+            name: row[name]
+            for name in (
+                "referred_in_period",
+                "enrolled_in_period",
+                "enrolled_in_qpv",
+                "exited_in_period",
+                "events_held",
+                "present",
+                "absent",
+                "excused",
+                "interviews_held",
+                "durable_employment",
+                "checks_done",
+            )
+        },
+        "enrolled_qpv_rate": rate(row["enrolled_in_qpv"], row["enrolled_in_period"]),
+        "attendance_rate": rate(row["present"], expected),
+        "no_show_rate": rate(row["absent"], expected),
         # In the order of the choices; kinds with nothing are left out.
-        "outcomes": [(kind.label, by_kind[kind]) for kind in OutcomeKind if by_kind.get(kind)],
+        "outcomes": [(kind.label, by_kind[kind]) for kind in OutcomeKind if by_kind[kind]],
         "outcomes_total": sum(by_kind.values()),
-        "durable_employment": outcomes.filter(kind__in=OutcomeKind.durable_employment())
-        .values("participant")
-        .distinct()
-        .count(),
-        "checks_done": checks["done"],
-        "maintained": checks["maintained"],
-        "maintained_rate": rate(checks["maintained"], checks["done"]),
+        "maintained": row["checks_maintained"],
+        "maintained_rate": rate(row["checks_maintained"], row["checks_done"]),
     }
+
+
+def activity_figures(territory_id, start, end, *, today=None) -> dict:
+    row = read_counts(*_activity_sources(territory_id, start, end, today=today))
+    return _activity_figures(row, start, end)
 
 
 def partner_figures(territory_id, year, start, end) -> dict:
@@ -165,41 +250,72 @@ def partner_figures(territory_id, year, start, end) -> dict:
     return {"lines": [label for _key, label in DELIVERY_LINES], "rows": rows, "totals": totals}
 
 
-def cohort_figures(programme_year) -> dict:
-    """The programme year's young people (its cohort) against the year's targets."""
-    cohort = Participant.objects.filter(programme_year=programme_year)
-    people = cohort.aggregate(
-        followed=Count("pk", filter=Q(status__in=FOLLOWED)),
-        referred=Count("pk", filter=Q(status=Status.REFERRED)),
-        in_qpv=Count("pk", filter=Q(status__in=FOLLOWED, lives_in_qpv=True)),
+def main_partners(partners: dict, count: int) -> dict:
+    """The partners that weigh most (committed, then delivered, in all), for a page that
+    cannot list hundreds; the report keeps them all."""
+
+    def weight(row):
+        committed = sum(c or 0 for _key, c, _d in row["lines"])
+        delivered = sum(d for _key, _c, d in row["lines"])
+        return (-committed, -delivered, row["name"].lower())
+
+    rows = sorted(partners["rows"], key=weight)
+    return {**partners, "rows": rows[:count], "left_out": max(len(rows) - count, 0)}
+
+
+def _cohort_source(programme_year):
+    followed = Q(status__in=FOLLOWED)
+    return counts(
+        Participant.objects.filter(programme_year=programme_year),
+        cohort_followed=followed,
+        cohort_referred=Q(status=Status.REFERRED),
+        cohort_in_qpv=followed & Q(lives_in_qpv=True),
+        **{
+            f"cohort_from_{kind.value}": followed & Q(referred_by__kind=kind)
+            for kind in StructureKind
+        },
     )
-    referrals = (
-        cohort.filter(status__in=FOLLOWED)
-        .order_by()
-        .values_list("referred_by__kind")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "referred_by__kind")
+
+
+def _cohort_figures(row, programme_year) -> dict:
+    by_source = sorted(
+        ((kind, row[f"cohort_from_{kind.value}"]) for kind in StructureKind),
+        key=lambda item: (-item[1], item[0].value),
     )
     return {
         "year": programme_year.year,
         "target": programme_year.target_participants,
-        "followed": people["followed"],
-        "referred": people["referred"],
-        "followed_rate": rate(people["followed"], programme_year.target_participants),
-        "in_qpv": people["in_qpv"],
-        "qpv_rate": rate(people["in_qpv"], people["followed"]),
-        "referrals": [(StructureKind(kind).label, n) for kind, n in referrals],
+        "followed": row["cohort_followed"],
+        "referred": row["cohort_referred"],
+        "followed_rate": rate(row["cohort_followed"], programme_year.target_participants),
+        "in_qpv": row["cohort_in_qpv"],
+        "qpv_rate": rate(row["cohort_in_qpv"], row["cohort_followed"]),
+        "referrals": [(kind.label, n) for kind, n in by_source if n],
         "events_target": programme_year.target_events,
     }
 
 
-def figures(programme_year, *, today=None) -> dict:
-    """The dashboard: the cohort against its targets, and the calendar year's activity."""
+def cohort_figures(programme_year) -> dict:
+    """The programme year's young people (its cohort) against the year's targets."""
+    return _cohort_figures(read_counts(_cohort_source(programme_year)), programme_year)
+
+
+def figures(programme_year, *, today=None, also=()) -> dict:
+    """The dashboard: the cohort against its targets, and the calendar year's activity
+    (their counts in one query, with the `counts` given in `also`), and the partners'
+    commitments against delivery."""
     start, end = year_range(programme_year.year)
     territory_id = programme_year.territory_id
+    row = read_counts(
+        *_activity_sources(territory_id, start, end, today=today),
+        _cohort_source(programme_year),
+        *also,
+    )
+    asked = [name for source in also for name in source.query.annotation_select]
     return {
-        **activity_figures(territory_id, start, end, today=today),
-        **cohort_figures(programme_year),
+        **{name: row[name] for name in asked},
+        **_activity_figures(row, start, end),
+        **_cohort_figures(row, programme_year),
         "partners": partner_figures(territory_id, programme_year.year, start, end),
     }
 

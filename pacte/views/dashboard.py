@@ -7,16 +7,20 @@ from participants.models import ProgrammeYear
 from participants.selectors import participants_needing_attention
 
 ATTENTION_ROWS = 10
+PARTNER_ROWS = 15
 
 
 @rule_required(can_see_dashboard)
 def dashboard_page(request):
-    years = ProgrammeYear.objects.filter(territory_id=request.user.territory_id).order_by("-year")
-    chosen = request.GET.get("annee")
+    years = list(
+        ProgrammeYear.objects.filter(territory_id=request.user.territory_id).order_by("-year")
+    )
+    chosen = request.GET.get("annee", "")
+    by_year = {year.year: year for year in years}
     programme_year = (
-        (years.filter(year=chosen).first() if chosen and chosen.isdigit() else None)
-        or years.filter(year=timezone.localdate().year).first()
-        or years.first()
+        (by_year.get(int(chosen)) if chosen.isdigit() else None)
+        or by_year.get(timezone.localdate().year)
+        or (years[0] if years else None)
     )
     context = {
         "years": years,
@@ -24,9 +28,11 @@ def dashboard_page(request):
         "can_see_reports": can_see_reports(request.user),
     }
     if programme_year is not None:
-        figures = dashboard.figures(programme_year)
         attention = participants_needing_attention(request.user)
-        attention_count = attention.count()
+        figures = dashboard.figures(
+            programme_year, also=[dashboard.counts(attention, attention_count=dashboard.ALL)]
+        )
+        attention_count = figures["attention_count"]
         # The first names of the list are personal data shown: one entry, like the list's.
         audit.log_list(request, "participant", attention_count)
         context.update(
@@ -34,6 +40,7 @@ def dashboard_page(request):
             outcome_chart=dashboard.bars(figures["outcomes"]),
             referral_chart=dashboard.bars(figures["referrals"]),
             partner_chart=dashboard.paired_bars(figures["partners"]["totals"]),
+            main_partners=dashboard.main_partners(figures["partners"], PARTNER_ROWS),
             attention=attention[:ATTENTION_ROWS],
             attention_count=attention_count,
         )
