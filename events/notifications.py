@@ -21,7 +21,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.text import Truncator
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -46,7 +45,7 @@ from participants.models import PreferredChannel
 logger = logging.getLogger("pacte.notifications")
 
 PARIS = ZoneInfo("Europe/Paris")
-SMS_MAX_LENGTH = 320
+SMS_MAX_SEGMENTS = 2  # what one convocation may cost, per recipient
 REMINDER_DAYS_BEFORE = 2
 CALENDAR_SUMMARY = "Café-métiers — Préfecture"
 CALENDAR_FILENAME = "cafe-metiers.ics"
@@ -196,7 +195,7 @@ class Mailing:
 
     def sms_text(self, recipient) -> str:
         text = render_to_string(TEMPLATES[self.kind, Channel.SMS], self.context(recipient))
-        return Truncator(" ".join(text.split())).chars(SMS_MAX_LENGTH)
+        return sms.fit(text, max_segments=SMS_MAX_SEGMENTS)
 
     def email(self, recipient) -> EmailMultiAlternatives:
         pdf = self.pdf

@@ -5,12 +5,18 @@
 - LocmemBackend: keeps the messages in `outbox`, for tests.
 
 A real provider is one more class with a `send(to, text)` method.
+
+`fit` makes a text what a phone bills least for: GSM 7-bit where it can (a single
+character outside that alphabet sends the whole message in UCS-2, 70 characters per
+SMS instead of 160), cut to a number of SMS.
 """
 
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
+import gsm0338  # noqa: F401 - registers the "gsm03.38" codec
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -59,3 +65,80 @@ def get_backend() -> BaseBackend:
 
 def send_sms(to: str, text: str) -> None:
     get_backend().send(to, text)
+
+
+# Fitting a text to SMS -------------------------------------------------------------------
+
+GSM_CODEC = "gsm03.38"
+# Typography a phone does not need, made plain.
+PLAIN = str.maketrans(
+    {
+        "’": "'",  # ’
+        "‘": "'",  # ‘
+        "«": '"',  # «
+        "»": '"',  # »
+        "“": '"',  # “
+        "”": '"',  # ”
+        "—": "-",  # —
+        "–": "-",  # –
+        " ": " ",  # no-break space
+        " ": " ",  # narrow no-break space
+        "…": "...",  # …
+    }
+)
+# Per SMS: alone, and as one part of a longer message (the rest carries the joining).
+GSM_SEGMENT = (160, 153)  # septets
+UCS2_SEGMENT = (70, 67)  # characters
+
+
+def septets(char: str) -> int | None:
+    """What a character costs in GSM 7-bit (1, or 2 for € [ ] { } …); None outside it."""
+    try:
+        return len(char.encode(GSM_CODEC))
+    except UnicodeEncodeError:
+        return None
+
+
+def to_gsm(text: str) -> str:
+    """Plain typography, and letters the GSM alphabet lacks without their accent
+    (ê → e, ç → c, ï → i; é, è, à, ù keep theirs). Other characters stay as they are."""
+    for space in (" ", "\u00a0", "\u202f"):  # « le mot » → "le mot"
+        text = text.replace("\u00ab" + space, "\u00ab").replace(space + "\u00bb", "\u00bb")
+    plain = []
+    for char in text.translate(PLAIN):
+        if septets(char) is None:
+            base = unicodedata.normalize("NFKD", char)[0]
+            if septets(base) is not None:
+                char = base
+        plain.append(char)
+    return "".join(plain)
+
+
+def _costs(text):
+    if all(septets(char) is not None for char in text):
+        return [septets(char) for char in text], GSM_SEGMENT
+    return [1] * len(text), UCS2_SEGMENT
+
+
+def segments(text: str) -> int:
+    """How many SMS the text takes."""
+    costs, (alone, part) = _costs(text)
+    total = sum(costs)
+    return 1 if total <= alone else -(-total // part)
+
+
+def fit(text: str, *, max_segments: int = 2) -> str:
+    """The text as it should go: on one line, in GSM 7-bit where possible, and cut
+    (ending with "...") so that it takes at most `max_segments` SMS."""
+    text = to_gsm(" ".join(text.split()))
+    costs, (alone, part) = _costs(text)
+    budget = alone if max_segments == 1 else part * max_segments
+    if sum(costs) <= max(budget, alone):
+        return text
+    kept, spent = [], 0
+    for char, cost in zip(text, costs, strict=True):
+        if spent + cost > budget - 3:
+            break
+        kept.append(char)
+        spent += cost
+    return "".join(kept).rstrip() + "..."

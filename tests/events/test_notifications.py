@@ -275,7 +275,8 @@ def test_the_wording_is_neutral_and_dated_in_french_words(db):
         for word in FORBIDDEN_WORDS:
             assert word not in text.lower(), f"« {word} » in {text!r}"
     for entry in sms.outbox:
-        assert len(entry["text"]) <= notifications.SMS_MAX_LENGTH
+        assert sms.segments(entry["text"]) <= notifications.SMS_MAX_SEGMENTS
+        assert all(sms.septets(char) for char in entry["text"]), "sent as 7-bit GSM"
         assert "Café-métiers de la préfecture" in entry["text"]
         assert date_label in entry["text"] and "14 h 00" in entry["text"]
     for message in mail.outbox:
@@ -293,7 +294,8 @@ def test_a_long_address_still_fits_in_an_sms(event):
     notifications.send_convocation(registration)
 
     (entry,) = sms.outbox
-    assert len(entry["text"]) <= notifications.SMS_MAX_LENGTH
+    assert sms.segments(entry["text"]) == notifications.SMS_MAX_SEGMENTS
+    assert entry["text"].endswith("...")
     assert documents.long_date(event.date) in entry["text"]
 
 
