@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test quality lint format install install-dev clean backup restore
+.PHONY: run test quality lint format install install-dev clean backup restore seed-scale bench loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	touch $@ $(VENV)/.installed
+
+install-bench: $(VENV)/.installed-bench
 
 ## make run: install, migrate, load the demo programme and serve http://$(HOST)
 run: install
@@ -52,3 +58,27 @@ restore: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+
+# Performance: a dedicated PostgreSQL database, the production settings (DEBUG off).
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/pacte_bench
+PARTICIPANTS ?= 100000
+BENCH_ENV = DATABASE_URL=$(BENCH_DB) DEBUG=0 SECURE_SSL_REDIRECT=0 \
+	ALLOWED_HOSTS=127.0.0.1,localhost,testserver \
+	SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(60))")
+
+## make seed-scale [PARTICIPANTS=100000] [RESET=1]: the national-scale dataset in $(BENCH_DB)
+seed-scale: install
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_scale --participants $(PARTICIPANTS) $(if $(RESET),--reset)
+
+## make bench: the main pages measured in-process on that dataset (writes bench-results.txt)
+bench: install
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py bench
+
+## make loadtest: gunicorn + wrk, 30 s at 20 connections (writes loadtest-results.txt)
+loadtest: install-bench
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py loadtest

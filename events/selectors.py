@@ -13,6 +13,24 @@ from participants.models import JusticeMeasure, Participant
 Status = RegistrationStatus
 
 
+PICK_LIMIT = 30
+
+
+def participants_matching(queryset, query, *, limit=PICK_LIMIT):
+    """The first participants whose name holds every word of the query, none without one.
+
+    What a select offers to pick from (invite, admit a walk-in): never a whole
+    territory, which counts thousands of people at national scale.
+    """
+    words = search_key(query).split()
+    if not words:
+        return queryset.none()
+    for word in words:
+        queryset = queryset.filter(search_name__contains=word)
+    first = queryset.order_by("last_name", "first_name", "pk").values("pk")[:limit]
+    return queryset.filter(pk__in=first)
+
+
 def events_visible_to(user):
     if user.role == Role.ADMINISTRATOR:
         return Event.objects.all()

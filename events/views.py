@@ -108,6 +108,7 @@ def event_detail(request, pk):
     can_invite = request.user.role in {"coordinator", "counsellor"} and (
         event.territory_id == request.user.territory_id
     )
+    invite_query = request.GET.get("inviter", "").strip()
     return render(
         request,
         "events/event_detail.html",
@@ -115,9 +116,14 @@ def event_detail(request, pk):
             "event": event,
             "registrations": registrations,
             "outside_hours": selectors.outside_allowed_hours(event, registrations, request.user),
-            "invite_form": InviteForm(participants=_invitable(request.user, event))
+            "invite_form": InviteForm(
+                participants=selectors.participants_matching(
+                    _invitable(request.user, event), invite_query
+                )
+            )
             if can_invite
             else None,
+            "invite_query": invite_query,
             "can_manage": permissions.can_manage_event(request.user, event),
             "is_staff": permissions.is_check_in_staff(request.user, event),
             "workshops": event.workshops.select_related("facilitator"),
@@ -346,9 +352,13 @@ def check_in(request, pk):
         "registrations": registrations,
         "query": query,
         "counters": selectors.counters(event),
+        # Whom to admit is searched by the same name as the registrations above.
         "walk_in_form": WalkInForm(
-            participants=Participant.objects.visible_to(request.user).filter(
-                territory_id=event.territory_id
+            participants=selectors.participants_matching(
+                Participant.objects.visible_to(request.user).filter(
+                    territory_id=event.territory_id
+                ),
+                query,
             )
         )
         if permissions.can_manage_event(request.user, event)

@@ -1,10 +1,11 @@
 """The participants list as a spreadsheet: what the user sees, justice only where allowed."""
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from pacte.roles import Role
-from participants.models import JusticeKind, JusticeMeasure, Participant, Status
+from participants.models import JusticeKind, JusticeMeasure, Status
+from participants.querysets import justice_visible_q
 
 BASE_HEADERS = [
     _("Nom"),
@@ -38,11 +39,12 @@ def export_table(user, queryset):
         latest = JusticeMeasure.objects.filter(participant=OuterRef("pk")).order_by(
             "-ends_on", "-pk"
         )
-        readable = Participant.objects.justice_visible_to(user).values("pk")
         queryset = queryset.annotate(
             justice_kind=Subquery(latest.values("kind")[:1]),
             justice_ends_on=Subquery(latest.values("ends_on")[:1]),
-            justice_readable=ExpressionWrapper(Q(pk__in=readable), output_field=BooleanField()),
+            justice_readable=ExpressionWrapper(
+                justice_visible_q(user), output_field=BooleanField()
+            ),
         )
     headers = BASE_HEADERS + (JUSTICE_HEADERS if with_justice else [])
 

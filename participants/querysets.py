@@ -37,7 +37,7 @@ class AttentionMixin:
                 ends_on__lte=today + dt.timedelta(days=JUSTICE_ENDING_WITHIN_DAYS),
             )
         )
-        justice_readable = Q(pk__in=self.model.objects.justice_visible_to(user).values("pk"))
+        justice_readable = justice_visible_q(user)
         return self.exclude(status="exited").annotate(
             stale=models.ExpressionWrapper(
                 Q(last_follow_up_on__lt=cutoff)
@@ -94,13 +94,22 @@ class ParticipantQuerySet(AttentionMixin, models.QuerySet):
 
     def justice_visible_to(self, user):
         """Participants whose justice measure the user may read."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.role in {Role.COORDINATOR, Role.PILOT} and user.territory_id:
-            return self.filter(territory_id=user.territory_id)
-        if user.role == Role.COUNSELLOR and user.structure_id:
-            referring_justice = Q(referred_by_id=user.structure_id) & Q(
-                referred_by__kind__in=[StructureKind.SPIP, StructureKind.PJJ]
-            )
-            return self.filter(Q(referent=user) | _stand_in(user) | referring_justice)
-        return self.none()
+        return self.filter(justice_visible_q(user))
+
+
+def justice_visible_q(user) -> Q:
+    """The condition on a participant for the user to read their justice measure.
+
+    A condition rather than a subquery, so that a list already scoped to the user
+    tests it row by row instead of scanning the territory a second time.
+    """
+    if not user.is_authenticated:
+        return Q(pk__isnull=True)  # nobody
+    if user.role in {Role.COORDINATOR, Role.PILOT} and user.territory_id:
+        return Q(territory_id=user.territory_id)
+    if user.role == Role.COUNSELLOR and user.structure_id:
+        referring_justice = Q(referred_by_id=user.structure_id) & Q(
+            referred_by__kind__in=[StructureKind.SPIP, StructureKind.PJJ]
+        )
+        return Q(referent=user) | _stand_in(user) | referring_justice
+    return Q(pk__isnull=True)  # nobody

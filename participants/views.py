@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from pacte import audit
 from pacte.exceptions import DomainError
 from pacte.models import AccessAction
+from pacte.pagination import DeferredJoinPaginator
 from pacte.pdf import render_pdf
 from pacte.permissions import rule_required
 from pacte.spreadsheets import csv_response, xlsx_response
@@ -34,6 +35,19 @@ from participants.models.choices import ALLOWED_TRANSITIONS
 from participants.right_of_access import collect as right_of_access_data
 
 PAGE_SIZE = 50
+# What the list shows: its page reads these columns only.
+LIST_COLUMNS = [
+    "first_name",
+    "last_name",
+    "status",
+    "enrolled_on",
+    "last_follow_up_on",
+    "referent__first_name",
+    "referent__last_name",
+    "referent__username",
+    "structure_in_charge__name",
+    "programme_year__year",
+]
 
 
 def _participant_page(request, pk):
@@ -64,7 +78,8 @@ def participant_list(request):
     participant_filter = ParticipantFilter(
         request.GET, queryset=selectors.participants_for_list(request.user), user=request.user
     )
-    page = Paginator(participant_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = participant_filter.qs.only(*LIST_COLUMNS)
+    page = DeferredJoinPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.log_list(request, "participant", page.paginator.count)
     return render(
         request,
@@ -271,7 +286,7 @@ def outcome_create(request, pk):
 @rule_required(permissions.can_list_participants)
 def attention_list(request):
     participants = selectors.participants_needing_attention(request.user)
-    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.log_list(request, "participant", page.paginator.count)
     return render(
         request,

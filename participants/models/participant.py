@@ -137,6 +137,19 @@ class Participant(models.Model):
         indexes = [
             models.Index(fields=["territory", "status"]),
             models.Index(fields=["search_name", "birth_date"]),
+            # The list's sort orders within a territory, so a page (even a deep one) is
+            # read from an index instead of sorting the whole territory. The name search
+            # has a trigram index made by migration 0006 (PostgreSQL only).
+            models.Index(
+                fields=["territory", "last_name", "first_name", "id"],
+                name="participant_by_name",
+            ),
+            models.Index(
+                fields=["territory", "last_follow_up_on", "id"], name="participant_by_follow_up"
+            ),
+            models.Index(
+                fields=["territory", "enrolled_on", "id"], name="participant_by_enrolment"
+            ),
         ]
 
     def __str__(self):

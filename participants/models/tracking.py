@@ -127,7 +127,15 @@ class Task(models.Model):
     class Meta:
         verbose_name = _("tâche")
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["assignee", "done_at", "due_on"])]
+        indexes = [
+            models.Index(fields=["assignee", "done_at", "due_on"]),
+            # Outcome checks due (needs attention): the open ones only.
+            models.Index(
+                fields=["due_on", "participant"],
+                condition=models.Q(done_at__isnull=True, kind="outcome_check"),
+                name="task_open_check_by_due",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["outcome", "check_months"], name="task_one_check_per_outcome_and_month"

@@ -1,0 +1,94 @@
+"""Measure pages in-process as the coordinator of the largest territory.
+
+Each page: a warm-up, then N requests through Django's test Client, each timed and
+its SQL queries counted (CaptureQueriesContext). Every response is checked: a 200
+and a text only the expected page shows, so a redirect to the login or the second
+factor can never pass for a fast page.
+"""
+
+import math
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from pacte.models import User
+
+BENCH_USERNAME = "coordination-75"  # built by seed_scale: Paris, the largest territory
+
+
+class BenchError(Exception):
+    pass
+
+
+@dataclass
+class Measure:
+    name: str
+    url: str
+    times_ms: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    statuses: set = field(default_factory=set)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times_ms)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.times_ms)
+        return ordered[math.ceil(0.95 * len(ordered)) - 1]
+
+    @property
+    def query_count(self) -> int:
+        return max(self.queries)
+
+    @property
+    def queries_fixed(self) -> bool:
+        return len(set(self.queries)) == 1
+
+
+def bench_client() -> tuple[Client, User]:
+    """A client logged in as the bench coordinator, second factor given."""
+    user = User.objects.select_related("structure").get(username=BENCH_USERNAME)
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="banc d’essai", defaults={"confirmed": True}
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client, user
+
+
+def _session_touch(sql: str) -> bool:
+    """The session's last-seen time, written once a minute whatever the page: not counted."""
+    return sql.startswith('UPDATE "django_session"')
+
+
+def measure(client, name, url, *, expect, runs=50, warmup=5, headers=None) -> Measure:
+    result = Measure(name, url)
+    for index in range(warmup + runs):
+        # The log keeps 9,000 queries at most; once full, a capture would count none.
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url, secure=True, headers=headers or {})
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            elapsed = (time.perf_counter() - start) * 1000
+        if response.status_code != 200 or expect.encode() not in body:
+            raise BenchError(
+                f"{name} ({url}) : réponse {response.status_code} "
+                f"sans « {expect} » — la page mesurée n’est pas la bonne."
+            )
+        if index >= warmup:
+            result.times_ms.append(elapsed)
+            result.queries.append(
+                sum(1 for query in captured.captured_queries if not _session_touch(query["sql"]))
+            )
+            result.statuses.add(response.status_code)
+    return result
