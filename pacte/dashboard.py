@@ -114,7 +114,9 @@ def read_counts(*sources) -> dict:
 # Figures -------------------------------------------------------------------------------
 
 
-def _activity_sources(territory_id, start, end, *, today=None) -> list:
+def _activity_sources(territory_id, start, end, *, today=None, cohort=None) -> list:
+    """The counts of the dates' activity; with `cohort`, the programme year's own counts
+    are read in the same pass over the territory's participants."""
     since, until = _moments(start, end)
     enrolled = Q(enrolled_on__range=(start, end)) & ~Q(status=Status.REFERRED)
     events = held_events(territory_id, start, end, today=today)
@@ -124,6 +126,7 @@ def _activity_sources(territory_id, start, end, *, today=None) -> list:
             referred_in_period=Q(referred_on__range=(start, end)),
             enrolled_in_period=enrolled,
             enrolled_in_qpv=enrolled & Q(lives_in_qpv=True),
+            **(_cohort_columns(cohort) if cohort else {}),
         ),
         counts(
             StatusChange.objects.filter(
@@ -263,18 +266,17 @@ def main_partners(partners: dict, count: int) -> dict:
     return {**partners, "rows": rows[:count], "left_out": max(len(rows) - count, 0)}
 
 
-def _cohort_source(programme_year):
-    followed = Q(status__in=FOLLOWED)
-    return counts(
-        Participant.objects.filter(programme_year=programme_year),
-        cohort_followed=followed,
-        cohort_referred=Q(status=Status.REFERRED),
-        cohort_in_qpv=followed & Q(lives_in_qpv=True),
+def _cohort_columns(programme_year) -> dict:
+    followed = Q(programme_year=programme_year, status__in=FOLLOWED)
+    return {
+        "cohort_followed": followed,
+        "cohort_referred": Q(programme_year=programme_year, status=Status.REFERRED),
+        "cohort_in_qpv": followed & Q(lives_in_qpv=True),
         **{
             f"cohort_from_{kind.value}": followed & Q(referred_by__kind=kind)
             for kind in StructureKind
         },
-    )
+    }
 
 
 def _cohort_figures(row, programme_year) -> dict:
@@ -297,7 +299,13 @@ def _cohort_figures(row, programme_year) -> dict:
 
 def cohort_figures(programme_year) -> dict:
     """The programme year's young people (its cohort) against the year's targets."""
-    return _cohort_figures(read_counts(_cohort_source(programme_year)), programme_year)
+    row = read_counts(
+        counts(
+            Participant.objects.filter(programme_year=programme_year),
+            **_cohort_columns(programme_year),
+        )
+    )
+    return _cohort_figures(row, programme_year)
 
 
 def figures(programme_year, *, today=None, also=()) -> dict:
@@ -307,8 +315,7 @@ def figures(programme_year, *, today=None, also=()) -> dict:
     start, end = year_range(programme_year.year)
     territory_id = programme_year.territory_id
     row = read_counts(
-        *_activity_sources(territory_id, start, end, today=today),
-        _cohort_source(programme_year),
+        *_activity_sources(territory_id, start, end, today=today, cohort=programme_year),
         *also,
     )
     asked = [name for source in also for name in source.query.annotation_select]

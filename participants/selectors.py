@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from events.models import Interview, InterviewOutcome
+from events.models import Interview, InterviewOutcome, RegistrationStatus
 from participants.models import Participant, Status, Task, TaskKind
 
 
@@ -39,9 +41,88 @@ class TimelineEntry:
     author: object
 
 
-def participant_timeline(participant) -> list[TimelineEntry]:
+def _person(first_name, last_name, username):
+    return f"{first_name} {last_name}".strip() or username or ""
+
+
+def _path_events(participant) -> list[TimelineEntry]:
+    """Status and referent changes, decisions of the Cellule Emploi and Café-métiers:
+    small tables, read in one query (UNION ALL) as (day, kind, code, text, author)."""
+    text = CharField()
+    nobody = {
+        "author_first": Value("", output_field=text),
+        "author_last": Value("", output_field=text),
+        "author_username": Value("", output_field=text),
+    }
+
+    def author(path):
+        return {
+            "author_first": Coalesce(f"{path}__first_name", Value(""), output_field=text),
+            "author_last": Coalesce(f"{path}__last_name", Value(""), output_field=text),
+            "author_username": Coalesce(f"{path}__username", Value(""), output_field=text),
+        }
+
+    columns = ["day", "kind", "code", "text", "author_first", "author_last", "author_username"]
+    status = participant.status_changes.annotate(
+        day=TruncDate("changed_at"),
+        kind=Value("status", output_field=text),
+        code=F("to_status"),
+        text=F("reason"),
+        **author("changed_by"),
+    ).values_list(*columns)
+    referent = participant.referent_changes.annotate(
+        day=TruncDate("changed_at"),
+        kind=Value("referent", output_field=text),
+        code=Concat(
+            "to_referent__first_name", Value(" "), "to_referent__last_name", output_field=text
+        ),
+        text=F("reason"),
+        **author("changed_by"),
+    ).values_list(*columns)
+    decisions = (
+        participant.agenda_items.filter(decided_at__isnull=False)
+        .annotate(
+            day=F("meeting__held_on"),
+            kind=Value("cell_decision", output_field=text),
+            code=Value("", output_field=text),
+            text=F("decision"),
+            **author("decided_by"),
+        )
+        .values_list(*columns)
+    )
+    events = participant.registrations.annotate(
+        day=F("event__date"),
+        kind=Value("event", output_field=text),
+        code=F("status"),
+        text=Value("", output_field=text),
+        **nobody,
+    ).values_list(*columns)
+    titles = {
+        "status": lambda code: _("Statut : %(s)s") % {"s": Status(code).label},
+        "referent": lambda code: _("Nouveau référent : %(r)s") % {"r": code},
+        "cell_decision": lambda code: _("Décision de la Cellule Emploi"),
+        "event": lambda code: _("Café-métiers : %(s)s") % {"s": RegistrationStatus(code).label},
+    }
+    return [
+        TimelineEntry(day, kind, titles[kind](code), text, _person(first, last, username))
+        for day, kind, code, text, first, last, username in status.order_by().union(
+            referent.order_by(), decisions.order_by(), events.order_by(), all=True
+        )
+    ]
+
+
+def participant_timeline(participant, *, plan_actions=None, outcomes=None, tasks=None):
     """Follow-ups, plan actions, status and referent changes, outcomes and their checks,
-    newest first."""
+    job-dating interviews, Café-métiers and decisions of the Cellule Emploi, newest first.
+
+    A page that shows the plan actions, outcomes and tasks too passes them in (with
+    their authors selected), so they are read once."""
+    if plan_actions is None:
+        plan_actions = participant.plan_actions.select_related("created_by")
+    if outcomes is None:
+        outcomes = participant.outcomes.select_related("recorded_by")
+    if tasks is None:
+        tasks = participant.tasks.select_related("done_by")
     entries = [
         TimelineEntry(
             f.happened_on,
@@ -52,26 +133,7 @@ def participant_timeline(participant) -> list[TimelineEntry]:
         )
         for f in participant.follow_ups.select_related("author")
     ]
-    entries += [
-        TimelineEntry(
-            c.changed_at.date(),
-            "status",
-            _("Statut : %(s)s") % {"s": Status(c.to_status).label},
-            c.reason,
-            c.changed_by,
-        )
-        for c in participant.status_changes.select_related("changed_by")
-    ]
-    entries += [
-        TimelineEntry(
-            c.changed_at.date(),
-            "referent",
-            _("Nouveau référent : %(r)s") % {"r": c.to_referent},
-            c.reason,
-            c.changed_by,
-        )
-        for c in participant.referent_changes.select_related("to_referent", "changed_by")
-    ]
+    entries += _path_events(participant)
     entries += [
         TimelineEntry(
             o.starts_on,
@@ -80,7 +142,7 @@ def participant_timeline(participant) -> list[TimelineEntry]:
             o.employer_name,
             o.recorded_by,
         )
-        for o in participant.outcomes.select_related("recorded_by")
+        for o in outcomes
     ]
     entries += [
         TimelineEntry(
@@ -90,7 +152,7 @@ def participant_timeline(participant) -> list[TimelineEntry]:
             a.description,
             a.created_by,
         )
-        for a in participant.plan_actions.select_related("created_by")
+        for a in plan_actions
     ]
     entries += [
         TimelineEntry(
@@ -102,7 +164,8 @@ def participant_timeline(participant) -> list[TimelineEntry]:
             else _("Fait"),
             t.done_by,
         )
-        for t in participant.tasks.filter(done_at__isnull=False).select_related("done_by")
+        for t in tasks
+        if t.done_at is not None
     ]
     entries += [
         TimelineEntry(
@@ -116,28 +179,6 @@ def participant_timeline(participant) -> list[TimelineEntry]:
         for i in Interview.objects.filter(registration__participant=participant)
         .exclude(outcome=InterviewOutcome.PENDING)
         .select_related("table__event", "table__partner", "recorded_by")
-    ]
-    entries += [
-        TimelineEntry(
-            item.meeting.held_on,
-            "cell_decision",
-            _("Décision de la Cellule Emploi"),
-            item.decision,
-            item.decided_by,
-        )
-        for item in participant.agenda_items.filter(decided_at__isnull=False).select_related(
-            "meeting", "decided_by"
-        )
-    ]
-    entries += [
-        TimelineEntry(
-            r.event.date,
-            "event",
-            _("Café-métiers : %(s)s") % {"s": r.get_status_display()},
-            "",
-            None,
-        )
-        for r in participant.registrations.select_related("event")
     ]
     return sorted(entries, key=lambda entry: entry.day, reverse=True)
 

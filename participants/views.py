@@ -141,16 +141,22 @@ def participant_detail(request, pk):
     user = request.user
     can_see_justice = permissions.can_view_justice(user, participant)
     can_edit = permissions.can_edit_participant(user, participant)
+    # Read once for their panels and for the timeline.
+    plan_actions = list(participant.plan_actions.select_related("partner", "created_by"))
+    outcomes = list(participant.outcomes.select_related("recorded_by"))
+    tasks = list(participant.tasks.select_related("assignee", "done_by"))
     return render(
         request,
         "participants/participant_detail.html",
         {
             "participant": participant,
             "gaps": services.participant_gaps(participant),
-            "timeline": selectors.participant_timeline(participant),
-            "tasks": participant.tasks.filter(done_at__isnull=True).select_related("assignee"),
-            "plan_actions": participant.plan_actions.select_related("partner"),
-            "outcomes": participant.outcomes.all(),
+            "timeline": selectors.participant_timeline(
+                participant, plan_actions=plan_actions, outcomes=outcomes, tasks=tasks
+            ),
+            "tasks": [task for task in tasks if task.done_at is None],
+            "plan_actions": plan_actions,
+            "outcomes": outcomes,
             "can_edit": can_edit,
             "can_export_rights": permissions.can_export_right_of_access(user, participant),
             "can_read_history": permissions.can_read_history(user, participant),

@@ -180,6 +180,14 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
+        # Exits of a period (dashboard, reports).
+        indexes = [
+            models.Index(
+                fields=["changed_at", "participant"],
+                condition=models.Q(to_status="exited"),
+                name="status_change_exit_by_day",
+            )
+        ]
 
     def __str__(self):
         return f"{self.participant} : {self.from_status or '—'} → {self.to_status}"

@@ -135,6 +135,12 @@ class Task(models.Model):
                 condition=models.Q(done_at__isnull=True, kind="outcome_check"),
                 name="task_open_check_by_due",
             ),
+            # Outcome checks done in a period (dashboard, reports).
+            models.Index(
+                fields=["done_at", "participant"],
+                condition=models.Q(done_at__isnull=False, kind="outcome_check"),
+                name="task_done_check_by_day",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

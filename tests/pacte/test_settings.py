@@ -80,3 +80,13 @@ def test_sqlite_is_the_default_database_without_database_url():
         assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     else:
         assert settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
+def test_an_empty_database_url_means_the_embedded_sqlite():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        env_overrides={"DATABASE_URL": "", "DEBUG": "1"},
+    )
+    assert result.stdout.strip().endswith("sqlite3"), result.stderr

@@ -229,3 +229,56 @@ def test_another_territory_cannot_reach_the_file_even_by_year(client_for, users,
     response = client_for(users["other_coordinator"]).get(reverse("participants:list"))
 
     assert response.context["count"] == 0
+
+
+def test_the_timeline_tells_each_step_with_its_day_and_author(users):
+    """Status and referent changes, Café-métiers and decisions come from one query:
+    each keeps its title, its day and who did it."""
+    from django.utils import timezone  # noqa: PLC0415
+
+    from events.models import Event, Registration  # noqa: PLC0415
+    from participants.models import AgendaItem, CellMeeting  # noqa: PLC0415
+    from participants.selectors import participant_timeline  # noqa: PLC0415
+
+    participant = users["participant"]
+    counsellor = users[Role.COUNSELLOR]
+    participant.status_changes.create(
+        from_status="active", to_status="suspended", changed_by=counsellor, reason="Incarcéré"
+    )
+    participant.referent_changes.create(
+        from_referent=counsellor, to_referent=counsellor, changed_by=counsellor, reason="Congé"
+    )
+    event = Event.objects.create(
+        territory=participant.territory,
+        date=dt.date(2026, 2, 3),
+        starts_at=dt.time(14),
+        ends_at=dt.time(18),
+        venue="Préfecture",
+        address="Paris",
+        capacity=10,
+        created_by=users[Role.COORDINATOR],
+    )
+    Registration.objects.create(
+        event=event, participant=participant, status="absent", invited_by=counsellor
+    )
+    AgendaItem.objects.create(
+        meeting=CellMeeting.objects.create(
+            territory=participant.territory, held_on=dt.date(2026, 3, 4), pilot=users[Role.PILOT]
+        ),
+        participant=participant,
+        decision="Reprendre contact",
+        decided_at=timezone.now(),
+        decided_by=users[Role.PILOT],
+    )
+
+    entries = {entry.kind: entry for entry in participant_timeline(participant)}
+
+    assert entries["status"].title == "Statut : Suspendu"
+    assert (entries["status"].text, entries["status"].author) == ("Incarcéré", str(counsellor))
+    assert entries["status"].day == timezone.localdate()
+    assert entries["referent"].title == f"Nouveau référent : {counsellor.get_full_name()}"
+    assert entries["event"].title == "Café-métiers : Absent"
+    assert (entries["event"].day, entries["event"].author) == (dt.date(2026, 2, 3), "")
+    assert entries["cell_decision"].text == "Reprendre contact"
+    assert entries["cell_decision"].author == str(users[Role.PILOT])
+    assert entries["cell_decision"].day == dt.date(2026, 3, 4)
