@@ -140,3 +140,15 @@ def test_a_small_build_is_whole_consistent_and_reproducible(settings):
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {MARKER_TABLE}")
+
+
+def test_the_bench_leaves_out_the_sessions_periodic_write_only():
+    from pacte.bench.runner import _page_queries  # noqa: PLC0415
+
+    page = [{"sql": 'SELECT "django_session"."session_key"'}, {"sql": 'SELECT "pacte_user"'}]
+    touch = [{"sql": "BEGIN"}, {"sql": 'UPDATE "django_session" SET'}, {"sql": "COMMIT"}]
+    other_write = [{"sql": "BEGIN"}, {"sql": 'INSERT INTO "pacte_accesslog"'}, {"sql": "COMMIT"}]
+
+    assert _page_queries(page) == 2
+    assert _page_queries(page + touch) == 2
+    assert _page_queries(page + other_write) == 5
