@@ -60,3 +60,10 @@ def test_the_pilot_opens_an_accessible_dashboard(page, live_server, transactiona
     page.get_by_role("link", name="Tableau de bord").first.click()
     page.get_by_role("heading", name="Tableau de bord").wait_for()
     axe_check(page)
+    # From the dashboard to the steering committee's report of a quarter.
+    page.get_by_role("link", name="Rapports par période").click()
+    page.locator("select[name=periode]").select_option(label="Un trimestre")
+    page.locator("select[name=trimestre]").select_option(index=1)
+    page.get_by_role("button", name="Afficher le rapport").click()
+    page.get_by_role("heading", name="Rapport : 1er trimestre").wait_for()
+    axe_check(page)
