@@ -6,7 +6,7 @@ young person's path — and close the meeting, after which nothing changes.
 """
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,23 +50,32 @@ def agenda_candidates(meeting) -> dict[int, list[str]]:
         done_at__isnull=True,
         due_on__lte=meeting.held_on,
     )
+    # A referral is new until a meeting before this one has decided about it.
+    decided_before = AgendaItem.objects.filter(
+        participant=OuterRef("pk"),
+        decided_at__isnull=False,
+        meeting__held_on__lt=meeting.held_on,
+    )
     rows = (
         Participant.objects.filter(territory_id=meeting.territory_id, anonymised_at__isnull=True)
         .with_attention(meeting.pilot)
-        .annotate(check_by_meeting=Exists(checks_due))
+        .annotate(
+            check_by_meeting=Exists(checks_due),
+            new_referral=ExpressionWrapper(
+                Q(status=Status.REFERRED) & ~Exists(decided_before),
+                output_field=BooleanField(),
+            ),
+        )
         .filter(
-            Q(status=Status.REFERRED)
-            | Q(stale=True)
-            | Q(justice_ending=True)
-            | Q(check_by_meeting=True)
+            Q(new_referral=True) | Q(stale=True) | Q(justice_ending=True) | Q(check_by_meeting=True)
         )
         .order_by("referred_on", "pk")
-        .values_list("pk", "status", "stale", "justice_ending", "check_by_meeting")
+        .values_list("pk", "status", "new_referral", "stale", "justice_ending", "check_by_meeting")
     )
     candidates = {}
-    for pk, status, stale, justice_ending, check_due in rows:
+    for pk, status, new_referral, stale, justice_ending, check_due in rows:
         flags = {
-            AgendaReason.NEW_REFERRAL: status == Status.REFERRED,
+            AgendaReason.NEW_REFERRAL: new_referral,
             AgendaReason.JUSTICE_ENDING: justice_ending,
             AgendaReason.CHECK_DUE: check_due,
             AgendaReason.NO_RECENT_FOLLOW_UP: stale and status != Status.REFERRED,

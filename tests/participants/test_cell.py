@@ -459,3 +459,23 @@ def test_a_pilot_of_another_territory_may_not_lead(pilot, cohort, other_territor
     )
     with pytest.raises(DomainError):
         services.agenda_build(by=stranger, meeting=meeting)
+
+
+def test_a_referral_decided_at_an_earlier_meeting_is_no_longer_new(pilot, cohort):
+    first = meeting_on(pilot, day=TODAY() + dt.timedelta(days=1))
+    item = first.items.get(participant=cohort["referred"])
+    services.decision_record(by=pilot, item=item, decision="Entretien d’accueil à fixer")
+    services.meeting_close(by=pilot, meeting=first)
+
+    later = meeting_on(pilot, day=TODAY() + dt.timedelta(days=30))
+    assert "Oriente" not in reasons(later)
+    # A referral no meeting has decided about stays new.
+    ParticipantFactory(
+        programme_year=cohort["fine"].programme_year,
+        status=Status.REFERRED,
+        last_name="Attente",
+        last_follow_up_on=TODAY(),
+    )
+    assert reasons(meeting_on(pilot, day=TODAY() + dt.timedelta(days=60)))["Attente"] == [
+        AgendaReason.NEW_REFERRAL
+    ]
