@@ -5,11 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pacte.filters import YES_NO_ALL, StableOrderingFilter
-from pacte.models import Structure, User
-from pacte.roles import Role
 from pacte.widgets import Select
+from participants import directory
 from participants.eligibility import search_key
-from participants.models import Participant, ProgrammeYear, Status
+from participants.models import Participant, Status
 
 
 class ParticipantFilter(django_filters.FilterSet):
@@ -53,19 +52,23 @@ class ParticipantFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        structures = Structure.objects.in_territory_of(user)
-        # Each list read once, when first needed (validating a choice, then rendering).
-        self.filters["structure_in_charge"].extra["choices"] = cache(
-            partial(_choices, structures.order_by("name", "pk"), "name")
-        )
-        self.filters["referent"].extra["choices"] = cache(partial(counsellor_choices, structures))
-        self.filters["programme_year"].extra["choices"] = cache(
-            partial(
-                _choices,
-                ProgrammeYear.objects.filter(territory_id=user.territory_id).order_by("-year"),
-                "year",
+        # The three lists, when first needed (validating a choice, keying the rendered
+        # filters, rendering them): from the cache, else read in one query.
+        self.choices = cache(partial(directory.territory_choices, user))
+        for name in CHOICE_FIELDS:
+            self.filters[name].extra["choices"] = partial(
+                lambda name: self.choices().lists[name], name
             )
-        )
+
+    def fragment_key(self) -> str:
+        """What the filter bar's selects look like: their choices and the values given.
+
+        The bar's rendering is cached under this key (`{% cache %}`); a new counsellor,
+        a renamed structure or another value selected makes another key. The name
+        searched is rendered apart, so that searching never misses the cache.
+        """
+        shown = [(name, self.data.getlist(name)) for name in self.form.fields if name != "q"]
+        return directory.fingerprint(self.choices().digest, shown)
 
     def search(self, queryset, name, value):
         for word in search_key(value).split():
@@ -77,15 +80,4 @@ class ParticipantFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=flagged) if value else queryset.exclude(pk__in=flagged)
 
 
-def counsellor_choices(structures):
-    """(id, name) of the counsellors of these structures, by name, as User.__str__ shows it."""
-    rows = (
-        User.objects.filter(role=Role.COUNSELLOR, structure__in=structures)
-        .order_by("last_name", "first_name", "username")
-        .values_list("pk", "first_name", "last_name", "username")
-    )
-    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
-
-
-def _choices(queryset, label):
-    return [(pk, str(text)) for pk, text in queryset.values_list("pk", label)]
+CHOICE_FIELDS = directory.LISTS

@@ -35,19 +35,6 @@ from participants.models.choices import ALLOWED_TRANSITIONS
 from participants.right_of_access import collect as right_of_access_data
 
 PAGE_SIZE = 50
-# What the list shows: its page reads these columns only.
-LIST_COLUMNS = [
-    "first_name",
-    "last_name",
-    "status",
-    "enrolled_on",
-    "last_follow_up_on",
-    "referent__first_name",
-    "referent__last_name",
-    "referent__username",
-    "structure_in_charge__name",
-    "programme_year__year",
-]
 
 
 def _participant_page(request, pk):
@@ -78,8 +65,7 @@ def participant_list(request):
     participant_filter = ParticipantFilter(
         request.GET, queryset=selectors.participants_for_list(request.user), user=request.user
     )
-    rows = participant_filter.qs.only(*LIST_COLUMNS)
-    page = DeferredJoinPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(participant_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.log_list(request, "participant", page.paginator.count)
     return render(
         request,
@@ -87,6 +73,7 @@ def participant_list(request):
         {
             "filter": participant_filter,
             "page_obj": page,
+            "rows": selectors.list_rows(page.object_list),
             "count": page.paginator.count,
             "can_create": permissions.can_create_participant(request.user),
             "can_export": permissions.can_export_participants(request.user),

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -21,6 +22,12 @@ def pytest_configure(config):
     strict_templates.install()
     # Argon2 is checked by its own test; elsewhere a fast hasher keeps the suite quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a test's rows never show in another's page."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,13 +1,29 @@
 import datetime as dt
+from functools import lru_cache
 
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from pacte.phones import format_phone
 
 register = template.Library()
+
+
+@register.filter
+def long_date(value):
+    """« 2 décembre 2026 »: like |date:"j F Y", written once per day and language.
+
+    Django's date filter formats each call anew; a list prints a hundred dates.
+    """
+    return _long_date(value, get_language()) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _long_date(value, language):
+    return date_format(value, "j F Y")
 
 
 @register.filter
