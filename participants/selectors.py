@@ -261,6 +261,64 @@ def participants_needing_attention(user):
     )
 
 
+@dataclass(frozen=True, slots=True)
+class AttentionRow:
+    """A card of the needs-attention list, read as plain values, with why it is there."""
+
+    url: str
+    first_name: str
+    last_name: str
+    referent: str
+    phone: str
+    last_follow_up_on: date | None
+    stale: bool
+    justice_ending: bool
+    check_due: bool
+
+
+def attention_rows(queryset) -> list[AttentionRow]:
+    """The cards of a page of participants_needing_attention, in its order, in one query."""
+    prefix = reverse("participants:list")
+    return [
+        AttentionRow(
+            url=f"{prefix}{pk}/",
+            first_name=first_name,
+            last_name=last_name,
+            referent=f"{referent_first} {referent_last}".strip() or username,
+            phone=phone,
+            last_follow_up_on=last_follow_up_on,
+            stale=stale,
+            justice_ending=justice_ending,
+            check_due=check_due,
+        )
+        for (
+            pk,
+            first_name,
+            last_name,
+            referent_first,
+            referent_last,
+            username,
+            phone,
+            last_follow_up_on,
+            stale,
+            justice_ending,
+            check_due,
+        ) in queryset.values_list(
+            "pk",
+            "first_name",
+            "last_name",
+            "referent__first_name",
+            "referent__last_name",
+            "referent__username",
+            "phone",
+            "last_follow_up_on",
+            "stale",
+            "justice_ending",
+            "check_due",
+        )
+    ]
+
+
 def open_tasks_for(user):
     """The user's own open tasks, on participants they still see, oldest due first."""
     return (

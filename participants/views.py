@@ -284,7 +284,11 @@ def attention_list(request):
     return render(
         request,
         "participants/attention_list.html",
-        {"page_obj": page, "count": page.paginator.count},
+        {
+            "page_obj": page,
+            "count": page.paginator.count,
+            "rows": selectors.attention_rows(page.object_list),
+        },
     )
 
 

@@ -150,6 +150,14 @@ class Participant(models.Model):
             models.Index(
                 fields=["territory", "enrolled_on", "id"], name="participant_by_enrolment"
             ),
+            # "À suivre": its count and its order (last follow-up first) read from the
+            # index alone, the participants who left the programme out of it.
+            models.Index(
+                fields=["territory", "last_follow_up_on", "last_name", "id"],
+                include=["enrolled_on"],
+                condition=~models.Q(status="exited"),
+                name="participant_attention",
+            ),
         ]
 
     def __str__(self):
