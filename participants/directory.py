@@ -7,7 +7,6 @@ generation (its key in the cache): this process sees the change at once, another
 process sharing no cache within CHOICES_SECONDS.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -15,6 +14,7 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 
+from pacte.filters import fingerprint
 from pacte.models import Structure, User
 from pacte.roles import Role
 from participants.models import ProgrammeYear
@@ -80,10 +80,6 @@ def read_choices(user) -> dict[str, list[tuple[int, str]]]:
             for pk, year, _, _ in sorted(found["programme_year"], key=lambda row: -int(row[1]))
         ],
     }
-
-
-def fingerprint(*parts) -> str:
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def new_generation(sender, instance=None, update_fields=None, **kwargs):

@@ -4,14 +4,14 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacte.filters import YES_NO_ALL, StableOrderingFilter
+from pacte.filters import YES_NO_ALL, CachedBarMixin, StableOrderingFilter
 from pacte.widgets import Select
 from participants import directory
 from participants.eligibility import search_key
 from participants.models import Participant, Status
 
 
-class ParticipantFilter(django_filters.FilterSet):
+class ParticipantFilter(CachedBarMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Nom ou prénom"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Statut"), choices=Status.choices, empty_label=_("Tous"), widget=Select
@@ -60,15 +60,8 @@ class ParticipantFilter(django_filters.FilterSet):
                 lambda name: self.choices().lists[name], name
             )
 
-    def fragment_key(self) -> str:
-        """What the filter bar's selects look like: their choices and the values given.
-
-        The bar's rendering is cached under this key (`{% cache %}`); a new counsellor,
-        a renamed structure or another value selected makes another key. The name
-        searched is rendered apart, so that searching never misses the cache.
-        """
-        shown = [(name, self.data.getlist(name)) for name in self.form.fields if name != "q"]
-        return directory.fingerprint(self.choices().digest, shown)
+    def choices_digest(self) -> str:
+        return self.choices().digest
 
     def search(self, queryset, name, value):
         for word in search_key(value).split():

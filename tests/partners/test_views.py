@@ -71,6 +71,36 @@ def test_the_list_keeps_a_fixed_number_of_queries(
     assert response.context["page_obj"].object_list[0].contact_count == 1
 
 
+def test_each_row_counts_its_contacts_and_its_open_offers_only(client_for, users, paris):
+    busy = make_partner(paris, 20, name="Aaa")
+    for name in ["Un", "Deux"]:
+        Contact.objects.create(partner=busy, name=name)
+    JobOffer.objects.create(partner=busy, title="Ouvert", contract_type="cdi")
+    JobOffer.objects.create(partner=busy, title="Pourvu", contract_type="cdi", status="filled")
+    make_partner(paris, 21, name="Bbb")
+
+    response = client_for(users[Role.COORDINATOR]).get(reverse("partners:list"))
+
+    counts = {
+        p.name: (p.contact_count, p.open_offer_count)
+        for p in response.context["page_obj"].object_list
+    }
+    assert counts == {"Aaa": (2, 1), "Bbb": (0, 0)}
+    assert response.context["count"] == 2
+
+
+def test_the_filter_bar_shows_the_values_of_each_request(client_for, users, paris):
+    client = client_for(users[Role.COORDINATOR])
+
+    first = client.get(reverse("partners:list"), {"q": "alpha", "kind": "employer"})
+    second = client.get(reverse("partners:list"), {"q": "beta"})
+
+    assert 'value="alpha"' in first.content.decode()
+    assert '<option value="employer" selected>' in first.content.decode()
+    assert 'value="beta"' in second.content.decode()
+    assert '<option value="employer" selected>' not in second.content.decode()
+
+
 def test_commitments_are_set_against_what_was_counted(client_for, users, paris):
     partner = make_partner(paris, 6)
     year = users["participant"].programme_year
