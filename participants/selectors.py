@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from events.models import Interview, InterviewOutcome, RegistrationStatus
-from participants.models import Participant, Status, Task, TaskKind
+from participants.models import FollowUpKind, Participant, Status, Task, TaskKind
 
 
 def participants_for_list(user):
@@ -90,7 +90,7 @@ def participant_for_page(user, pk):
     """The participant if the user may see them, with what the page shows."""
     return get_object_or_404(
         Participant.objects.visible_to(user).select_related(
-            "referent__structure",
+            "referent",
             "stand_in",
             "structure_in_charge",
             "referred_by",
@@ -113,15 +113,14 @@ def _person(first_name, last_name, username):
     return f"{first_name} {last_name}".strip() or username or ""
 
 
-def _path_events(participant) -> list[TimelineEntry]:
-    """Status and referent changes, decisions of the Cellule Emploi and Café-métiers:
-    small tables, read in one query (UNION ALL) as (day, kind, code, text, author)."""
+def _recorded_events(participant) -> list[TimelineEntry]:
+    """Follow-ups, status and referent changes, decisions of the Cellule Emploi,
+    Café-métiers and job-dating interviews, read in one query (UNION ALL) as
+    (day, kind, id, code, text, extra, author): a query each cost more in round trips
+    and model instances than the rows they bring."""
     text = CharField()
-    nobody = {
-        "author_first": Value("", output_field=text),
-        "author_last": Value("", output_field=text),
-        "author_username": Value("", output_field=text),
-    }
+    blank = Value("", output_field=text)
+    nobody = {"author_first": blank, "author_last": blank, "author_username": blank}
 
     def author(path):
         return {
@@ -130,53 +129,110 @@ def _path_events(participant) -> list[TimelineEntry]:
             "author_username": Coalesce(f"{path}__username", Value(""), output_field=text),
         }
 
-    columns = ["day", "kind", "code", "text", "author_first", "author_last", "author_username"]
-    status = participant.status_changes.annotate(
+    def rows(queryset, kind, **columns):
+        # Prefixed: a model's own field (a follow-up's kind) may share a column's name.
+        columns |= {"kind": Value(kind, output_field=text), "ident": F("pk")}
+        order = ["day", "kind", "ident", "code", "text", "extra"] + list(nobody)
+        return (
+            queryset.order_by()
+            .annotate(**{f"t_{name}": value for name, value in columns.items()})
+            .values_list(*(f"t_{name}" for name in order))
+        )
+
+    follow_ups = rows(
+        participant.follow_ups,
+        "follow_up",
+        day=F("happened_on"),
+        code=F("kind"),
+        text=F("summary"),
+        extra=F("next_step"),
+        **author("author"),
+    )
+    status = rows(
+        participant.status_changes,
+        "status",
         day=TruncDate("changed_at"),
-        kind=Value("status", output_field=text),
         code=F("to_status"),
         text=F("reason"),
+        extra=blank,
         **author("changed_by"),
-    ).values_list(*columns)
-    referent = participant.referent_changes.annotate(
+    )
+    referent = rows(
+        participant.referent_changes,
+        "referent",
         day=TruncDate("changed_at"),
-        kind=Value("referent", output_field=text),
         code=Concat(
             "to_referent__first_name", Value(" "), "to_referent__last_name", output_field=text
         ),
         text=F("reason"),
+        extra=blank,
         **author("changed_by"),
-    ).values_list(*columns)
-    decisions = (
-        participant.agenda_items.filter(decided_at__isnull=False)
-        .annotate(
-            day=F("meeting__held_on"),
-            kind=Value("cell_decision", output_field=text),
-            code=Value("", output_field=text),
-            text=F("decision"),
-            **author("decided_by"),
-        )
-        .values_list(*columns)
     )
-    events = participant.registrations.annotate(
+    decisions = rows(
+        participant.agenda_items.filter(decided_at__isnull=False),
+        "cell_decision",
+        day=F("meeting__held_on"),
+        code=blank,
+        text=F("decision"),
+        extra=blank,
+        **author("decided_by"),
+    )
+    events = rows(
+        participant.registrations,
+        "event",
         day=F("event__date"),
-        kind=Value("event", output_field=text),
         code=F("status"),
-        text=Value("", output_field=text),
+        text=blank,
+        extra=blank,
         **nobody,
-    ).values_list(*columns)
+    )
+    interviews = rows(
+        Interview.objects.filter(registration__participant=participant).exclude(
+            outcome=InterviewOutcome.PENDING
+        ),
+        "interview",
+        day=F("table__event__date"),
+        code=F("outcome"),
+        text=F("reason"),
+        extra=F("table__partner__name"),
+        **author("recorded_by"),
+    )
+    follow_up_kinds = {code: str(label) for code, label in FollowUpKind.choices}
+    next_step = _("Prochaine étape")
     titles = {
-        "status": lambda code: _("Statut : %(s)s") % {"s": Status(code).label},
-        "referent": lambda code: _("Nouveau référent : %(r)s") % {"r": code},
-        "cell_decision": lambda code: _("Décision de la Cellule Emploi"),
-        "event": lambda code: _("Café-métiers : %(s)s") % {"s": RegistrationStatus(code).label},
+        "follow_up": lambda code, extra: follow_up_kinds.get(code, code),
+        "status": lambda code, extra: _("Statut : %(s)s") % {"s": Status(code).label},
+        "referent": lambda code, extra: _("Nouveau référent : %(r)s") % {"r": code},
+        "cell_decision": lambda code, extra: _("Décision de la Cellule Emploi"),
+        "event": lambda code, extra: (
+            _("Café-métiers : %(s)s") % {"s": RegistrationStatus(code).label}
+        ),
+        "interview": lambda code, extra: (
+            _("Job-dating avec %(p)s : %(o)s") % {"p": extra, "o": InterviewOutcome(code).label}
+        ),
     }
-    return [
-        TimelineEntry(day, kind, titles[kind](code), text, _person(first, last, username))
-        for day, kind, code, text, first, last, username in status.order_by().union(
-            referent.order_by(), decisions.order_by(), events.order_by(), all=True
+    found = follow_ups.union(status, referent, decisions, events, interviews, all=True)
+    # Newest first; on the same day, follow-ups first (latest written first), then
+    # the rest in the order of their kinds above, each in the order it was written.
+    order = {kind: index for index, kind in enumerate(titles)}
+    entries = []
+    for day, kind, _ident, code, body, extra, first, last, username in sorted(
+        found,
+        key=lambda row: (
+            row[0],
+            -order[row[1]],
+            row[2] if row[1] == "follow_up" else -row[2],
+        ),
+        reverse=True,
+    ):
+        if kind == "follow_up" and extra:
+            body = f"{body}\n{next_step} : {extra}"
+        entries.append(
+            TimelineEntry(
+                day, kind, titles[kind](code, extra), body, _person(first, last, username)
+            )
         )
-    ]
+    return entries
 
 
 def participant_timeline(participant, *, plan_actions=None, outcomes=None, tasks=None):
@@ -191,17 +247,7 @@ def participant_timeline(participant, *, plan_actions=None, outcomes=None, tasks
         outcomes = participant.outcomes.select_related("recorded_by")
     if tasks is None:
         tasks = participant.tasks.select_related("done_by")
-    entries = [
-        TimelineEntry(
-            f.happened_on,
-            "follow_up",
-            f.get_kind_display(),
-            f.summary + (f"\n{_('Prochaine étape')} : {f.next_step}" if f.next_step else ""),
-            f.author,
-        )
-        for f in participant.follow_ups.select_related("author")
-    ]
-    entries += _path_events(participant)
+    entries = _recorded_events(participant)
     entries += [
         TimelineEntry(
             o.starts_on,
@@ -234,19 +280,6 @@ def participant_timeline(participant, *, plan_actions=None, outcomes=None, tasks
         )
         for t in tasks
         if t.done_at is not None
-    ]
-    entries += [
-        TimelineEntry(
-            i.table.event.date,
-            "interview",
-            _("Job-dating avec %(p)s : %(o)s")
-            % {"p": i.table.partner.name, "o": i.get_outcome_display()},
-            i.reason,
-            i.recorded_by,
-        )
-        for i in Interview.objects.filter(registration__participant=participant)
-        .exclude(outcome=InterviewOutcome.PENDING)
-        .select_related("table__event", "table__partner", "recorded_by")
     ]
     return sorted(entries, key=lambda entry: entry.day, reverse=True)
 

@@ -132,6 +132,7 @@ def test_a_recruiter_sees_first_name_and_initial_and_the_counsellors_contact_onl
     person = day["registrations"][0]
     participant = person.participant
     participant.phone = "+33611223344"
+    participant.last_name = "Quenneville"  # no counsellor or company shares it
     participant.save()
     job_dating.interview_book(
         by=day["coordinator"],

@@ -271,7 +271,41 @@ def test_the_timeline_tells_each_step_with_its_day_and_author(users):
         decided_by=users[Role.PILOT],
     )
 
-    entries = {entry.kind: entry for entry in participant_timeline(participant)}
+    from events.models import InterviewOutcome, RecruiterTable  # noqa: PLC0415
+    from partners.models import Partner  # noqa: PLC0415
+
+    registration = participant.registrations.get()
+    table = RecruiterTable.objects.create(
+        event=event,
+        partner=Partner.objects.create(
+            territory=participant.territory, name="Boulangerie Ravel", kind="employer"
+        ),
+        starts_at=dt.time(15),
+        ends_at=dt.time(17),
+    )
+    table.interviews.create(
+        registration=registration,
+        starts_at=dt.time(15),
+        ends_at=dt.time(15, 15),
+        outcome=InterviewOutcome.HIRE,
+        recorded_by=users[Role.COORDINATOR],
+    )
+    table.interviews.create(
+        registration=registration, starts_at=dt.time(16), ends_at=dt.time(16, 15)
+    )
+    participant.follow_ups.create(
+        happened_on=timezone.localdate(),
+        kind="phone",
+        summary="Appel du matin",
+        next_step="CV",
+        author=counsellor,
+    )
+    participant.follow_ups.create(
+        happened_on=timezone.localdate(), kind="phone", summary="Appel du soir", author=counsellor
+    )
+
+    timeline = participant_timeline(participant)
+    entries = {entry.kind: entry for entry in timeline}
 
     assert entries["status"].title == "Statut : Suspendu"
     assert (entries["status"].text, entries["status"].author) == ("Incarcéré", str(counsellor))
@@ -282,3 +316,15 @@ def test_the_timeline_tells_each_step_with_its_day_and_author(users):
     assert entries["cell_decision"].text == "Reprendre contact"
     assert entries["cell_decision"].author == str(users[Role.PILOT])
     assert entries["cell_decision"].day == dt.date(2026, 3, 4)
+    assert entries["interview"].title == "Job-dating avec Boulangerie Ravel : Embauche"
+    assert (entries["interview"].day, entries["interview"].author) == (
+        dt.date(2026, 2, 3),
+        str(users[Role.COORDINATOR]),
+    )
+    assert [e.kind for e in timeline].count("interview") == 1  # not the pending one
+    assert [e.text for e in timeline[:3]] == [
+        "Appel du soir",
+        "Appel du matin\nProchaine étape : CV",
+        "Incarcéré",
+    ]
+    assert timeline[0].title == "Appel téléphonique" and timeline[0].author == str(counsellor)
