@@ -9,8 +9,20 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from events.models import Interview, InterviewOutcome, RegistrationStatus
-from participants.models import FollowUpKind, Participant, Status, Task, TaskKind
+from events.models import Interview, InterviewOutcome, Registration, RegistrationStatus
+from pacte import compiled
+from pacte.compiled import as_date
+from participants.models import (
+    AgendaItem,
+    FollowUp,
+    FollowUpKind,
+    Participant,
+    ReferentChange,
+    Status,
+    StatusChange,
+    Task,
+    TaskKind,
+)
 
 
 def participants_for_list(user):
@@ -113,9 +125,9 @@ def _person(first_name, last_name, username):
     return f"{first_name} {last_name}".strip() or username or ""
 
 
-def _recorded_events(participant) -> list[TimelineEntry]:
+def _recorded_events_query(participant_id):
     """Follow-ups, status and referent changes, decisions of the Cellule Emploi,
-    Café-métiers and job-dating interviews, read in one query (UNION ALL) as
+    Café-métiers and job-dating interviews of a participant, in one query (UNION ALL) as
     (day, kind, id, code, text, extra, author): a query each cost more in round trips
     and model instances than the rows they bring."""
     text = CharField()
@@ -140,7 +152,7 @@ def _recorded_events(participant) -> list[TimelineEntry]:
         )
 
     follow_ups = rows(
-        participant.follow_ups,
+        FollowUp.objects.filter(participant_id=participant_id),
         "follow_up",
         day=F("happened_on"),
         code=F("kind"),
@@ -149,7 +161,7 @@ def _recorded_events(participant) -> list[TimelineEntry]:
         **author("author"),
     )
     status = rows(
-        participant.status_changes,
+        StatusChange.objects.filter(participant_id=participant_id),
         "status",
         day=TruncDate("changed_at"),
         code=F("to_status"),
@@ -158,7 +170,7 @@ def _recorded_events(participant) -> list[TimelineEntry]:
         **author("changed_by"),
     )
     referent = rows(
-        participant.referent_changes,
+        ReferentChange.objects.filter(participant_id=participant_id),
         "referent",
         day=TruncDate("changed_at"),
         code=Concat(
@@ -169,7 +181,7 @@ def _recorded_events(participant) -> list[TimelineEntry]:
         **author("changed_by"),
     )
     decisions = rows(
-        participant.agenda_items.filter(decided_at__isnull=False),
+        AgendaItem.objects.filter(participant_id=participant_id, decided_at__isnull=False),
         "cell_decision",
         day=F("meeting__held_on"),
         code=blank,
@@ -178,7 +190,7 @@ def _recorded_events(participant) -> list[TimelineEntry]:
         **author("decided_by"),
     )
     events = rows(
-        participant.registrations,
+        Registration.objects.filter(participant_id=participant_id),
         "event",
         day=F("event__date"),
         code=F("status"),
@@ -187,7 +199,7 @@ def _recorded_events(participant) -> list[TimelineEntry]:
         **nobody,
     )
     interviews = rows(
-        Interview.objects.filter(registration__participant=participant).exclude(
+        Interview.objects.filter(registration__participant_id=participant_id).exclude(
             outcome=InterviewOutcome.PENDING
         ),
         "interview",
@@ -197,6 +209,11 @@ def _recorded_events(participant) -> list[TimelineEntry]:
         extra=F("table__partner__name"),
         **author("recorded_by"),
     )
+    return follow_ups.union(status, referent, decisions, events, interviews, all=True)
+
+
+def _recorded_events(participant) -> list[TimelineEntry]:
+    """The entries of `_recorded_events_query`, its SQL compiled once per process."""
     follow_up_kinds = {code: str(label) for code, label in FollowUpKind.choices}
     next_step = _("Prochaine étape")
     titles = {
@@ -211,7 +228,12 @@ def _recorded_events(participant) -> list[TimelineEntry]:
             _("Job-dating avec %(p)s : %(o)s") % {"p": extra, "o": InterviewOutcome(code).label}
         ),
     }
-    found = follow_ups.union(status, referent, decisions, events, interviews, all=True)
+    found = [
+        (as_date(day), *rest)
+        for day, *rest in compiled.rows(
+            "participant-timeline", _recorded_events_query, participant.pk
+        )
+    ]
     # Newest first; on the same day, follow-ups first (latest written first), then
     # the rest in the order of their kinds above, each in the order it was written.
     order = {kind: index for index, kind in enumerate(titles)}

@@ -14,6 +14,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import escape
 
 from pacte.factories import StructureFactory, UserFactory
 from pacte.roles import Role
@@ -73,6 +74,25 @@ def test_the_page_lists_its_rows_in_the_sort_order(client_for, users):
     assert names == [p.last_name for p in expected]
     body = response.content.decode()
     assert body.index("ZIDANE") < body.index("BAH") < body.index("ADAM")
+
+
+def test_a_row_is_written_with_its_values_escaped(client_for, users):
+    """The rows are written in Python (participant_rows): what a user typed stays text."""
+    participant = users["participant"]
+    participant.first_name = '<script>alert("x")</script>'
+    participant.last_follow_up_on = None
+    participant.save()
+
+    body = list_page(client_for(users[Role.COORDINATOR])).content.decode()
+
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+    row = body[body.index(f'href="{reverse("participants:detail", args=[participant.pk])}"') :]
+    row = row[: row.index("</tr>")]
+    assert escape(participant.last_name.upper()) in row
+    assert escape(participant.structure_in_charge.name) in row
+    assert date_format(participant.enrolled_on, "j F Y") in row
+    assert row.endswith("<td>Aucun</td>")
 
 
 def test_long_dates_and_badges_read_like_djangos():
