@@ -13,6 +13,8 @@ import datetime as dt
 
 from django.db import connections
 
+from pacte.prepared import prepared
+
 # A value no row holds, so that it cannot be mistaken for a parameter of the query.
 PLACEHOLDER = -918_273_645_546_372_819
 
@@ -35,7 +37,7 @@ def rows(name, build, value, using="default") -> list[tuple]:
     params = list(params)
     for index in positions:
         params[index] = value
-    with connection.cursor() as cursor:
+    with prepared(using), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

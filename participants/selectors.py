@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from events.models import Interview, InterviewOutcome, Registration, RegistrationStatus
 from pacte import compiled
 from pacte.compiled import as_date
+from pacte.prepared import prepared
 from participants.models import (
     AgendaItem,
     FollowUp,
@@ -100,16 +101,29 @@ def list_rows(queryset) -> list[ListRow]:
 
 def participant_for_page(user, pk):
     """The participant if the user may see them, with what the page shows."""
-    return get_object_or_404(
-        Participant.objects.visible_to(user).select_related(
-            "referent",
-            "stand_in",
-            "structure_in_charge",
-            "referred_by",
-            "programme_year",
-        ),
-        pk=pk,
-    )
+    with prepared():
+        return get_object_or_404(
+            Participant.objects.visible_to(user).select_related(
+                "referent",
+                "stand_in",
+                "structure_in_charge",
+                "referred_by",
+                "programme_year",
+            ),
+            pk=pk,
+        )
+
+
+def participant_panels(participant, *, with_justice):
+    """Plan actions, outcomes, tasks and justice measures of the participant page, read
+    once for their panels and for the timeline (prepared: by the participant's id)."""
+    with prepared():
+        return (
+            list(participant.plan_actions.select_related("partner", "created_by")),
+            list(participant.outcomes.select_related("recorded_by")),
+            list(participant.tasks.select_related("assignee", "done_by")),
+            list(participant.justice_measures.all()) if with_justice else [],
+        )
 
 
 @dataclass

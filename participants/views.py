@@ -128,10 +128,9 @@ def participant_detail(request, pk):
     user = request.user
     can_see_justice = permissions.can_view_justice(user, participant)
     can_edit = permissions.can_edit_participant(user, participant)
-    # Read once for their panels and for the timeline.
-    plan_actions = list(participant.plan_actions.select_related("partner", "created_by"))
-    outcomes = list(participant.outcomes.select_related("recorded_by"))
-    tasks = list(participant.tasks.select_related("assignee", "done_by"))
+    plan_actions, outcomes, tasks, justice_measures = selectors.participant_panels(
+        participant, with_justice=can_see_justice
+    )
     return render(
         request,
         "participants/participant_detail.html",
@@ -149,7 +148,7 @@ def participant_detail(request, pk):
             "can_read_history": permissions.can_read_history(user, participant),
             "can_see_justice": can_see_justice,
             "can_edit_justice": can_see_justice and permissions.can_edit_justice(user, participant),
-            "justice_measures": participant.justice_measures.all() if can_see_justice else [],
+            "justice_measures": justice_measures,
             "follow_up_form": FollowUpForm()
             if permissions.can_log_follow_up(user, participant)
             else None,
