@@ -330,3 +330,27 @@ def test_the_counsellor_home_lists_my_calls_checks_and_events(client_for, users,
     assert participant.pk in [p.pk for p in response.context["my_attention"]]
     assert [t.title for t in response.context["my_checks"]] == ["Vérifier à 3 mois : CDI"]
     assert [r.participant_id for r in response.context["my_events"]] == [participant.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN is PostgreSQL's")
+def test_the_checks_done_in_a_period_are_read_from_their_index_alone(programme):
+    """At scale the 6-month checks of a year were fetched row by row, two thirds thrown
+    away (checks at 3 and 12 months): 25 ms of the dashboard's 118."""
+    checks = (
+        Task.objects.filter(
+            kind=TaskKind.OUTCOME_CHECK,
+            check_months=dashboard.CHECK_MONTHS,
+            done_at__gte=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+            done_at__lt=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        )
+        .order_by()
+        .values_list("participant_id", "maintained")
+    )
+    sql, params = checks.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Index Only Scan using task_done_check_by_day" in plan, plan
