@@ -351,6 +351,8 @@ def test_the_table_and_the_personal_schedules_print(client_for, day):
 
     require_pdf_engine()
     person = day["registrations"][0]
+    person.participant.last_name = "Quenneville"  # no counsellor or company shares it
+    person.participant.save()
     job_dating.interview_book(
         by=day["coordinator"],
         table=day["tables"]["retail"],
