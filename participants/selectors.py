@@ -6,12 +6,12 @@ from datetime import date
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from events.models import Interview, InterviewOutcome, Registration, RegistrationStatus
 from pacte import compiled
 from pacte.compiled import as_date
+from pacte.links import pk_url
 from pacte.prepared import prepared
 from participants.models import (
     AgendaItem,
@@ -67,13 +67,12 @@ def list_rows(queryset) -> list[ListRow]:
     """The rows of a page of the list, in its order, in one query.
 
     Model instances and `{% url %}` per row cost the list most of its time at 50 rows:
-    the referent is labelled as User.__str__ does, the link is the detail page's path.
+    the referent is labelled as User.__str__ does, the link reversed once (pk_url).
     """
-    prefix = reverse("participants:list")
     return [
         ListRow(
             pk=pk,
-            url=f"{prefix}{pk}/",
+            url=pk_url("participants:detail", pk),
             last_name=last_name,
             first_name=first_name,
             status=status,
@@ -347,10 +346,9 @@ class AttentionRow:
 
 def attention_rows(queryset) -> list[AttentionRow]:
     """The cards of a page of participants_needing_attention, in its order, in one query."""
-    prefix = reverse("participants:list")
     return [
         AttentionRow(
-            url=f"{prefix}{pk}/",
+            url=pk_url("participants:detail", pk),
             first_name=first_name,
             last_name=last_name,
             referent=f"{referent_first} {referent_last}".strip() or username,

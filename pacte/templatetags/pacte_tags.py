@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from pacte import links
 from pacte.phones import format_phone
 
 register = template.Library()
@@ -73,3 +74,9 @@ def human(value):
     if isinstance(value, str) and value.startswith("+33"):
         return format_phone(value)
     return value
+
+
+@register.simple_tag
+def pk_url(name, pk):
+    """{% url name pk %} for a URL taking the primary key alone, reversed once per name."""
+    return links.pk_url(name, pk)
