@@ -100,3 +100,40 @@ def measure(client, name, url, *, expect, runs=50, warmup=5, headers=None) -> Me
             result.queries.append(_page_queries(captured.captured_queries))
             result.statuses.add(response.status_code)
     return result
+
+
+def measure_interleaved(client, cases, *, runs=50, rounds=5, warmup=5) -> dict[str, Measure]:
+    """Each case `runs` times, in `rounds` turns over all the cases (a warm-up first).
+
+    The machine is shared: a slow spell measured on one page only would skew its ratio
+    to the floor. Taking every page in turn, a few requests each, spreads such spells
+    over all of them.
+    """
+    results = {case.name: Measure(case.name, case.url) for case in cases}
+    for case in cases:
+        measure(
+            client,
+            case.name,
+            case.url,
+            expect=case.expect,
+            runs=0,
+            warmup=warmup,
+            headers=case.headers,
+        )
+    per_round = [runs // rounds + (1 if turn < runs % rounds else 0) for turn in range(rounds)]
+    for count in per_round:
+        for case in cases:
+            part = measure(
+                client,
+                case.name,
+                case.url,
+                expect=case.expect,
+                runs=count,
+                warmup=0,
+                headers=case.headers,
+            )
+            found = results[case.name]
+            found.times_ms += part.times_ms
+            found.queries += part.queries
+            found.statuses |= part.statuses
+    return results

@@ -152,3 +152,29 @@ def test_the_bench_leaves_out_the_sessions_periodic_write_only():
     assert _page_queries(page) == 2
     assert _page_queries(page + touch) == 2
     assert _page_queries(page + other_write) == 5
+
+
+@pytest.mark.django_db
+def test_the_bench_takes_every_page_in_turns(client):
+    from pacte.bench.cases import OTHER, Case  # noqa: PLC0415
+    from pacte.bench.runner import measure_interleaved  # noqa: PLC0415
+
+    asked = []
+    get = client.get
+
+    def recording_get(url, **kwargs):
+        asked.append(url)
+        return get(url, **kwargs)
+
+    client.get = recording_get
+    cases = [Case("Connexion", "/connexion/", OTHER, "<form"), Case("Santé", "/healthz", OTHER, "")]
+
+    measures = measure_interleaved(client, cases, runs=7, rounds=3, warmup=1)
+
+    assert [len(measures[name].times_ms) for name in ("Connexion", "Santé")] == [7, 7]
+    assert asked[:2] == ["/connexion/", "/healthz"]  # the warm-up
+    # Then 3, 2 and 2 requests of each page, page after page.
+    turns = [(3, 3), (2, 2), (2, 2)]
+    assert asked[2:] == [
+        url for first, second in turns for url in ["/connexion/"] * first + ["/healthz"] * second
+    ]

@@ -9,7 +9,7 @@ from django.test.utils import override_settings
 from pacte.bench import machine
 from pacte.bench.cases import PEER_STOCK, PEER_TUNED, peers, plan
 from pacte.bench.probes import attendance_sheet_seconds, national_export
-from pacte.bench.runner import BenchError, bench_client, measure
+from pacte.bench.runner import BenchError, bench_client, measure, measure_interleaved
 from pacte.bench.verdict import (
     EXPORT_MAX_MB,
     PDF_MAX_SECONDS,
@@ -67,13 +67,22 @@ class Command(BaseCommand):
         if only:
             cases = [cases[0], *(c for c in cases[1:] if only.lower() in c.name.lower())]
         references = peers(cases)
-        measures = {}
-        for case in [cases[0], *cases[1:], *references]:
-            self.stderr.write(f"  … {case.name}")
-            count = min(case.runs, runs) if case.runs < 50 else runs
-            measures[case.name] = measure(
-                client, case.name, case.url, expect=case.expect, runs=count, headers=case.headers
-            )
+        # The pages and their references in turns (measure_interleaved); the export,
+        # a few runs of seconds each, on its own.
+        pages = [case for case in [*cases, *references] if case.runs >= 50]
+        self.stderr.write(f"  … {len(pages)} pages, {runs} requêtes chacune, en 5 tours")
+        measures = measure_interleaved(client, pages, runs=runs)
+        for case in cases:
+            if case.runs < 50:
+                self.stderr.write(f"  … {case.name}")
+                measures[case.name] = measure(
+                    client,
+                    case.name,
+                    case.url,
+                    expect=case.expect,
+                    runs=min(case.runs, runs),
+                    headers=case.headers,
+                )
         floor = measures[cases[0].name]
         peer_of = {
             (ref.kind, ref.peer): measures[ref.name]
@@ -127,5 +136,5 @@ def header_for(user, marker, runs):
         f"Banc d’essai Pacte — {dt.datetime.now():%Y-%m-%d %H:%M} — {machine.describe()}\n"
         f"Jeu seed_scale : {people} jeunes (graine {marker['seed']}, date {marker['anchor']}) ; "
         f"compte {user.username} ({user.structure.name}) ; "
-        f"{runs} requêtes par page après échauffement"
+        f"{runs} requêtes par page après échauffement, prises en 5 tours sur toutes les pages"
     )
