@@ -375,7 +375,6 @@ class PartnerAdmin(TerritoryScopedAdmin, ImportExportAdmin, HistoryAdmin):
         "open_offer_count",
     ]
     list_filter = ["kind", "sector", "is_active", AgreementFilter]
-    list_select_related = ["territory"]
     search_fields = ["name", "siret", "contacts__name"]
     search_help_text = "Nom du partenaire, SIRET ou nom d’un de ses contacts."
     # Pages of 50 like the app's lists (the admin's 100 rows cost twice the rendering);
@@ -423,6 +422,10 @@ class PartnerAdmin(TerritoryScopedAdmin, ImportExportAdmin, HistoryAdmin):
         if sees_all_territories(request.user):
             list_display.insert(1, "territory")
         return list_display
+
+    def get_list_select_related(self, request):
+        # The territory is a column for administrators only: a coordinator's rows skip it.
+        return ["territory"] if sees_all_territories(request.user) else []
 
     def get_fieldsets(self, request, obj=None):
         links = ["structure"]
