@@ -21,6 +21,8 @@ from participants.models import ProgrammeYear
 
 LISTS = ("structure_in_charge", "referent", "programme_year")
 CHOICES_SECONDS = 60
+# The column naming each row's list: it also tells the bench this query apart.
+LIST_COLUMN = "directory_list"
 GENERATION_KEY = "directory-generation"
 # What a counsellor's choice shows or depends on: a login alone changes none of it.
 USER_FIELDS = {"first_name", "last_name", "username", "role", "structure", "structure_id"}
@@ -56,8 +58,8 @@ def read_choices(user) -> dict[str, list[tuple[int, str]]]:
     def labelled(queryset, kind, first, second=blank, third=blank):
         return (
             queryset.order_by()
-            .annotate(list_name=Value(kind), label_1=first, label_2=second, label_3=third)
-            .values_list("list_name", "pk", "label_1", "label_2", "label_3")
+            .annotate(**{LIST_COLUMN: Value(kind)}, label_1=first, label_2=second, label_3=third)
+            .values_list(LIST_COLUMN, "pk", "label_1", "label_2", "label_3")
         )
 
     rows = labelled(structures, "structure_in_charge", F("name")).union(

@@ -152,6 +152,8 @@ def test_the_bench_leaves_out_the_sessions_periodic_write_only():
     assert _page_queries(page) == 2
     assert _page_queries(page + touch) == 2
     assert _page_queries(page + other_write) == 5
+    choices = [{"sql": '(SELECT "pacte_structure"."id", %s AS "directory_list", …'}]
+    assert _page_queries(page + choices) == 2
 
 
 @pytest.mark.django_db
