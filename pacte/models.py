@@ -118,7 +118,13 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
-        return self.get_full_name() or self.username
+        return self.label(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def label(first_name, last_name, username) -> str:
+        """An account as it is shown (its full name, else its username), from plain values:
+        lists that read values, not accounts, show it the same way."""
+        return f"{first_name} {last_name}".strip() or username or ""
 
     @property
     def territory_id(self):

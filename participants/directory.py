@@ -74,7 +74,7 @@ def read_choices(user) -> dict[str, list[tuple[int, str]]]:
     return {
         "structure_in_charge": [(pk, name) for pk, name, _, _ in found["structure_in_charge"]],
         "referent": [
-            (pk, f"{first} {last}".strip() or username)
+            (pk, User.label(first, last, username))
             for pk, last, first, username in found["referent"]
         ],
         "programme_year": [

@@ -12,6 +12,7 @@ from events.models import Interview, InterviewOutcome, Registration, Registratio
 from pacte import compiled
 from pacte.compiled import as_date
 from pacte.links import pk_url
+from pacte.models import User
 from pacte.prepared import prepared
 from participants.models import (
     AgendaItem,
@@ -79,7 +80,7 @@ def list_rows(queryset) -> list[ListRow]:
             last_name=last_name,
             first_name=first_name,
             status=status,
-            referent=f"{referent_first} {referent_last}".strip() or username,
+            referent=User.label(referent_first, referent_last, username),
             structure=structure,
             enrolled_on=enrolled_on,
             year=year,
@@ -159,10 +160,6 @@ class TimelineEntry:
     title: str
     text: str
     author: object
-
-
-def _person(first_name, last_name, username):
-    return f"{first_name} {last_name}".strip() or username or ""
 
 
 def _recorded_events_query(participant_id):
@@ -291,7 +288,7 @@ def _recorded_events(participant) -> list[TimelineEntry]:
             body = f"{body}\n{next_step} : {extra}"
         entries.append(
             TimelineEntry(
-                day, kind, titles[kind](code, extra), body, _person(first, last, username)
+                day, kind, titles[kind](code, extra), body, User.label(first, last, username)
             )
         )
     return entries
@@ -378,7 +375,7 @@ def attention_rows(queryset) -> list[AttentionRow]:
             url=pk_url("participants:detail", pk),
             first_name=first_name,
             last_name=last_name,
-            referent=f"{referent_first} {referent_last}".strip() or username,
+            referent=User.label(referent_first, referent_last, username),
             phone=phone,
             last_follow_up_on=last_follow_up_on,
             stale=stale,
