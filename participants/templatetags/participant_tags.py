@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
-from pacte.templatetags.pacte_tags import _long_date
+from pacte.templatetags.pacte_tags import long_date
 from participants.models import Status
 
 register = template.Library()
@@ -58,13 +58,9 @@ def participant_rows(rows, none_label):
                 _badge(row.status, language),
                 row.referent,
                 row.structure,
-                _long_date(row.enrolled_on, language),
+                long_date(row.enrolled_on),
                 row.year,
-                (
-                    _long_date(row.last_follow_up_on, language)
-                    if row.last_follow_up_on
-                    else none_label
-                ),
+                long_date(row.last_follow_up_on) or none_label,
             )
             for row in rows
         ),
