@@ -9,6 +9,7 @@ class PacteConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from pacte import checks  # noqa: F401 - registers the system checks
         from pacte.middleware import record_login_time
         from pacte.roles import ensure_role_groups
 

@@ -40,6 +40,11 @@ class AccountForm(forms.ModelForm):
         self.fields["role"].choices = [("", "---------")] + [
             (role.value, role.label) for role in assignable_roles(manager)
         ]
+        self.fields["role"].help_text = _(
+            "Coordination et pilotage : une préfecture. Conseiller ou conseillère : une mission "
+            "locale, un SPIP, la PJJ, France Travail, un partenaire logement ou une autre "
+            "institution. Recruteur ou recruteuse : une entreprise partenaire."
+        )
         if self.instance.pk:
             del self.fields["username"]
 

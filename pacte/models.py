@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, Group, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -32,6 +33,51 @@ class StructureKind(models.TextChoices):
     HOUSING = "housing", _("Logement (CLJT)")
     COMPANY = "company", _("Entreprise partenaire")
     OTHER = "other", _("Autre")
+
+
+# The kinds of structure each role works at (domain.md): a role fits the kind of its
+# structure, nothing else. Administrators are technical and fit any (or none).
+ROLE_STRUCTURE_KINDS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({StructureKind.PREFECTURE}),
+    Role.PILOT: frozenset({StructureKind.PREFECTURE}),
+    Role.COUNSELLOR: frozenset(
+        {
+            StructureKind.MISSION_LOCALE,
+            StructureKind.SPIP,
+            StructureKind.PJJ,
+            StructureKind.FRANCE_TRAVAIL,
+            StructureKind.HOUSING,
+            StructureKind.OTHER,
+        }
+    ),
+    Role.RECRUITER: frozenset({StructureKind.COMPANY}),
+}
+
+
+def role_fits_structure(role: str, kind: str | None) -> bool:
+    """Whether an account of this role may work at a structure of this kind."""
+    kinds = ROLE_STRUCTURE_KINDS.get(role)
+    return kinds is None or kind in kinds
+
+
+def role_misfit_message(role: str, kind: str) -> str:
+    fitting = sorted(str(StructureKind(k).label) for k in ROLE_STRUCTURE_KINDS[role])
+    return _(
+        "Le rôle « %(role)s » ne convient pas à une structure de type « %(kind)s » : "
+        "choisissez une structure de type %(fitting)s, ou un autre rôle."
+    ) % {
+        "role": Role(role).label,
+        "kind": StructureKind(kind).label,
+        "fitting": " ou ".join(f"« {label} »" for label in fitting),
+    }
+
+
+def misfit_accounts_q() -> models.Q:
+    """Accounts whose role does not fit the kind of their structure."""
+    condition = models.Q(pk__in=[])
+    for role, kinds in ROLE_STRUCTURE_KINDS.items():
+        condition |= models.Q(role=role) & ~models.Q(structure__kind__in=kinds)
+    return condition
 
 
 class StructureQuerySet(models.QuerySet):
@@ -125,6 +171,21 @@ class User(AbstractUser):
         """An account as it is shown (its full name, else its username), from plain values:
         lists that read values, not accounts, show it the same way."""
         return f"{first_name} {last_name}".strip() or username or ""
+
+    def clean(self):
+        super().clean()
+        if self.structure_id and self.role and not self.role_fits_structure:
+            raise ValidationError(
+                {"role": role_misfit_message(self.role, self.structure.kind)}, code="misfit"
+            )
+
+    @property
+    def role_fits_structure(self) -> bool:
+        """An account whose role does not fit its structure (created before the rule) opens
+        nothing: it cannot log in (see AccountBackend)."""
+        if self.role == Role.ADMINISTRATOR or not self.role:
+            return True
+        return self.structure_id is not None and role_fits_structure(self.role, self.structure.kind)
 
     @property
     def territory_id(self):

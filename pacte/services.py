@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 
 from pacte import audit
 from pacte.exceptions import DomainError
-from pacte.models import Structure, User
+from pacte.models import Structure, User, role_fits_structure, role_misfit_message
 from pacte.permissions import assignable_roles
 
 
 def _check_assignment(*, by: User, structure: Structure, role: str) -> None:
     if role not in assignable_roles(by):
         raise DomainError(_("Vous ne pouvez pas attribuer ce rôle."), field="role")
+    if not role_fits_structure(role, structure.kind):
+        raise DomainError(role_misfit_message(role, structure.kind), field="role")
     if not Structure.objects.in_territory_of(by).filter(pk=structure.pk).exists():
         raise DomainError(
             _("Cette structure n'appartient pas à votre territoire."), field="structure"
