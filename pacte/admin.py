@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from pacte.models import Structure, Territory, User
+from pacte.signals import territory_created
 
 admin.site.site_header = "Pacte 2ème chance — administration"
 admin.site.site_title = "Pacte 2ème chance"
@@ -30,6 +31,11 @@ class AdministratorsOnly:
 class TerritoryAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_display = ["code", "name", "prefecture_name"]
     search_fields = ["code", "name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            territory_created.send(sender=Territory, territory=obj)
 
 
 @admin.register(Structure)

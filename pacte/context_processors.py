@@ -12,7 +12,11 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from events.permissions import can_list_events
 from pacte.permissions import can_manage_accounts, can_read_access_log, can_see_dashboard
 from pacte.roles import Role
-from participants.permissions import can_list_participants, can_see_cell_meetings
+from participants.permissions import (
+    can_list_participants,
+    can_manage_programme_years,
+    can_see_cell_meetings,
+)
 from partners.permissions import can_list_partners
 
 
@@ -47,6 +51,8 @@ def navigation(request):
             items.append(("Journal des accès", _url("access_log")))
         if can_manage_accounts(user):
             items.append(("Comptes", _url("accounts:list")))
+        if can_manage_programme_years(user):
+            items.append(("Années du programme", _url("programme_years:list")))
         if user.is_staff:
             items.append(("Administration", _url("admin:index")))
     sees_programme = user is not None and user.is_authenticated and user.role != Role.RECRUITER

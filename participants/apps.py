@@ -7,4 +7,10 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self):
         # The filter choices' cache follows saves of accounts, structures and years.
+        from pacte.signals import territory_created
         from participants import directory  # noqa: F401
+        from participants.programme_years.services import open_current_year_of_new_territory
+
+        territory_created.connect(
+            open_current_year_of_new_territory, dispatch_uid="participants-open-current-year"
+        )

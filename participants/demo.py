@@ -40,8 +40,17 @@ STATUSES = (
 
 def build_participants(*, territory, structures, accounts, count=80):
     today = timezone.localdate()
-    year = ProgrammeYearFactory(territory=territory, year=today.year)
-    ProgrammeYearFactory(territory=territory, year=2018, target_participants=100)
+    # Files go in the year of their enrolment date: this year's and last year's are open.
+    years = {
+        year: ProgrammeYearFactory(territory=territory, year=year)
+        for year in (today.year - 1, today.year)
+    }
+    ProgrammeYearFactory(
+        territory=territory,
+        year=2018,
+        target_participants=100,
+        closed_at=dt.datetime(2019, 1, 31, 12, tzinfo=dt.UTC),
+    )
     counsellors = [accounts["conseiller"]] + [
         user
         for user in structures["Mission locale de Paris"].users.filter(role="counsellor")
@@ -65,7 +74,7 @@ def build_participants(*, territory, structures, accounts, count=80):
         enrolled_on = today - dt.timedelta(days=rng.randint(20, 300))
         birth_date = enrolled_on - dt.timedelta(days=rng.randint(17 * 365 + 5, 25 * 365))
         participant = ParticipantFactory(
-            programme_year=year,
+            programme_year=years[enrolled_on.year],
             territory=territory,
             first_name=first_name,
             last_name=last_name,

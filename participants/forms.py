@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacte.models import Structure, User
@@ -15,6 +16,7 @@ from participants.models import (
     Sector,
     Status,
 )
+from participants.programme_years.selectors import enrolment_year
 from partners.models import Partner
 
 DATE = {"type": "date"}
@@ -88,10 +90,26 @@ class ParticipantForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        # The year a coordinator must open before this file can be enrolled (shown on top).
+        self.missing_year = None
         structures = Structure.objects.in_territory_of(user)
-        self.fields["programme_year"].queryset = ProgrammeYear.objects.filter(
-            territory_id=user.territory_id
-        )
+        if not self.instance.pk:
+            # A new file goes in the open year of its enrolment date.
+            today = timezone.localdate()
+            year = self.fields["programme_year"]
+            year.queryset = ProgrammeYear.objects.of_territory(user.territory_id).open()
+            year.required = False
+            year.empty_label = _("Celle de la date d’entrée")
+            year.help_text = _(
+                "Une année civile : celle de la date d’entrée dans le programme, si elle est "
+                "ouverte."
+            )
+            self.fields["enrolled_on"].initial = today
+            current = enrolment_year(territory_id=user.territory_id, on=today)
+            year.initial = current.pk if current else None
+            if current is None and not self.is_bound:
+                self.missing_year = today.year
         self.fields["referred_by"].queryset = structures
         self.fields["structure_in_charge"].queryset = structures
         self.fields["referent"].queryset = User.objects.filter(
@@ -118,6 +136,8 @@ class ParticipantForm(forms.ModelForm):
         data = super().clean()
         birth_date = data.get("birth_date")
         enrolled_on = data.get("enrolled_on")
+        if enrolled_on:
+            self._clean_programme_year(data, enrolled_on)
         if birth_date and enrolled_on:
             if age_on(birth_date, enrolled_on) < 18 and not data.get("legal_rep_name"):
                 self.add_error(
@@ -128,6 +148,46 @@ class ParticipantForm(forms.ModelForm):
                     ),
                 )
         return data
+
+    def _clean_programme_year(self, data, enrolled_on):
+        """Programme years are calendar years: a file belongs to the year it enters in."""
+        if self.instance.pk:
+            if enrolled_on.year != self.instance.programme_year.year:
+                self.add_error(
+                    "enrolled_on",
+                    _(
+                        "Ce dossier appartient à l’année %(year)s du programme : sa date "
+                        "d’entrée doit rester en %(year)s."
+                    )
+                    % {"year": self.instance.programme_year.year},
+                )
+            return
+        chosen = data.get("programme_year")
+        if chosen is not None and chosen.year == enrolled_on.year:
+            return
+        fitting = enrolment_year(territory_id=self.user.territory_id, on=enrolled_on)
+        if fitting is None:
+            self.missing_year = enrolled_on.year
+            self.add_error("programme_year", no_open_year_message(enrolled_on.year))
+        elif chosen is None:
+            data["programme_year"] = fitting
+        else:
+            self.add_error(
+                "programme_year",
+                _(
+                    "La date d’entrée tombe en %(entry)s : choisissez l’année %(entry)s du "
+                    "programme (et non %(chosen)s)."
+                )
+                % {"entry": enrolled_on.year, "chosen": chosen.year},
+            )
+
+
+def no_open_year_message(year) -> str:
+    return _(
+        "Aucune année %(year)s du programme n’est ouverte pour votre territoire : la "
+        "coordination doit l’ouvrir (menu « Années du programme ») avant d’y inscrire un "
+        "jeune entré en %(year)s."
+    ) % {"year": year}
 
 
 class FollowUpForm(forms.ModelForm):

@@ -109,3 +109,8 @@ def can_lead_cell_meeting(user, meeting=None) -> bool:
     if meeting is None:
         return True
     return meeting.territory_id == user.territory_id and not meeting.is_closed
+
+
+def can_manage_programme_years(user) -> bool:
+    """The coordination opens, edits and closes its own territory's programme years."""
+    return user.is_authenticated and user.role == Role.COORDINATOR and user.territory_id is not None

@@ -20,6 +20,7 @@ from participants.models import (
     Participant,
     PlanAction,
     PlanActionStatus,
+    ProgrammeYear,
     ReferentChange,
     Status,
     StatusChange,
@@ -58,9 +59,23 @@ def participant_create(*, by, participant: Participant, override_reason: str = "
     """Save a new file built by the form; eligibility gaps need a coordinator's reason."""
     if not permissions.can_create_participant(by):
         raise DomainError(_("Votre rôle ne permet pas de créer un dossier."))
-    if participant.programme_year.territory_id != by.territory_id:
+    # Read again: the year may have closed since the form was shown.
+    programme_year = ProgrammeYear.objects.get(pk=participant.programme_year_id)
+    if programme_year.territory_id != by.territory_id:
         raise DomainError(
             _("Cette année du programme n’est pas celle de votre territoire."),
+            field="programme_year",
+        )
+    if not programme_year.is_open:
+        raise DomainError(
+            _("L’année %(year)s du programme est close : elle ne prend plus de nouveau dossier.")
+            % {"year": programme_year.year},
+            field="programme_year",
+        )
+    if programme_year.year != participant.enrolled_on.year:
+        raise DomainError(
+            _("La date d’entrée tombe en %(entry)s : le dossier va dans l’année %(entry)s.")
+            % {"entry": participant.enrolled_on.year},
             field="programme_year",
         )
     participant.territory_id = by.territory_id
@@ -108,6 +123,12 @@ def participant_create(*, by, participant: Participant, override_reason: str = "
 def participant_update(*, by, participant: Participant) -> Participant:
     if not permissions.can_edit_participant(by, participant):
         raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
+    if participant.enrolled_on.year != participant.programme_year.year:
+        raise DomainError(
+            _("La date d’entrée doit rester en %(year)s, l’année du programme de ce dossier.")
+            % {"year": participant.programme_year.year},
+            field="enrolled_on",
+        )
     participant.search_name = search_key(participant.first_name, participant.last_name)
     participant.save()
     audit.log_write(user=by, obj=participant)

@@ -119,6 +119,7 @@ def participant_create(request):
             "form": form,
             "participant": None,
             "duplicates": [(d, d.pk in visible) for d in duplicates],
+            "can_open_years": permissions.can_manage_programme_years(request.user),
         },
     )
 

@@ -77,6 +77,16 @@ def account_managers(status_for_others=403):
     }
 
 
+def year_managers():
+    """Programme years: the coordination of the territory only (the administrator too is
+    technical, and works in the admin site)."""
+    return {**account_managers(), ADMIN: 403}
+
+
+def paris_year(users):
+    return [users["participant"].programme_year_id]
+
+
 def paris_counsellor(users):
     return [users[COUNS].pk]
 
@@ -135,6 +145,15 @@ MATRIX = {
         "post",
         paris_counsellor,
         {**account_managers(), ADMIN: 302, COORD: 302, OTHER: 404},
+    ),
+    "programme_years:list": ("get", None, year_managers()),
+    "programme_years:create": ("get", None, year_managers()),
+    "programme_years:update": ("get", paris_year, {**year_managers(), OTHER: 404}),
+    "programme_years:close": ("get", paris_year, {**year_managers(), OTHER: 404}),
+    "programme_years:reopen": (
+        "post",
+        paris_year,
+        {**year_managers(), COORD: 302, OTHER: 404},
     ),
     "dashboard": (
         "get",

@@ -42,6 +42,7 @@ def test_navigation_shows_only_what_the_role_may_open(client_for, users):
         "Café-métiers",
         "Partenaires",
         "Comptes",
+        "Années du programme",
         "Administration",
     ]
     assert [item["label"] for item in counsellor_nav] == [

@@ -108,3 +108,20 @@ def test_seed_has_a_past_cafe_metiers_with_65_present_and_an_upcoming_one():
     assert past.tables.count() == 5
     assert past.tables.filter(interviews__outcome="hire").exists()
     assert upcoming.registrations.exists()
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_files_sit_in_their_years_and_the_second_territory_has_one_to_open():
+    from django.db.models import F
+
+    from pacte.models import misfit_accounts_q
+    from participants.models import ProgrammeYear
+
+    call_command("seed_demo")
+
+    assert not Participant.objects.exclude(programme_year__year=F("enrolled_on__year")).exists()
+    paris_years = ProgrammeYear.objects.filter(territory__code="75")
+    assert paris_years.get(year=2018).is_open is False
+    assert paris_years.open().exists()
+    assert not ProgrammeYear.objects.filter(territory__code="93").exists()
+    assert not User.objects.filter(misfit_accounts_q()).exists()
