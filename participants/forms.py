@@ -1,10 +1,12 @@
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from pacte.models import Structure, User
 from pacte.phones import normalize_phone
 from pacte.roles import Role
+from participants import permissions
 from participants.eligibility import age_on
 from participants.models import (
     FollowUp,
@@ -245,12 +247,6 @@ class PlanActionForm(forms.ModelForm):
         self.fields["partner"].queryset = Partner.objects.visible_to(user).filter(is_active=True)
 
 
-def _counsellors_of(territory_id):
-    return User.objects.filter(
-        role=Role.COUNSELLOR, is_active=True, structure__territory_id=territory_id
-    ).select_related("structure")
-
-
 class HandOverForm(forms.Form):
     to_referent = forms.ModelChoiceField(
         label=_("Nouveau référent ou nouvelle référente"), queryset=User.objects.none()
@@ -261,10 +257,9 @@ class HandOverForm(forms.Form):
 
     def __init__(self, *args, participant, user, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = _counsellors_of(participant.territory_id).exclude(pk=participant.referent_id)
-        if user.role == Role.COUNSELLOR:
-            choices = choices.filter(structure_id=user.structure_id)
-        self.fields["to_referent"].queryset = choices
+        self.fields["to_referent"].queryset = permissions.hand_over_candidates(
+            participant, user
+        ).select_related("structure")
         self.fields["to_referent"].label_from_instance = lambda u: f"{u} — {u.structure}"
 
 
@@ -277,12 +272,18 @@ class StandInForm(forms.Form):
     )
     stand_in_until = forms.DateField(label=_("Jusqu’au"), required=False, widget=date_widget())
 
-    def __init__(self, *args, participant, **kwargs):
+    def __init__(self, *args, participant, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stand_in"].queryset = _counsellors_of(participant.territory_id).exclude(
-            pk=participant.referent_id
-        )
+        self.fields["stand_in"].queryset = permissions.stand_in_candidates(
+            participant, user
+        ).select_related("structure")
         self.fields["stand_in"].label_from_instance = lambda u: f"{u} — {u.structure}"
+        self.fields["stand_in_until"].help_text = _(
+            "Au plus %(days)s jours : le %(latest)s au plus tard."
+        ) % {
+            "days": permissions.STAND_IN_MAX_DAYS,
+            "latest": date_format(permissions.stand_in_latest_end()),
+        }
 
 
 class OutcomeCheckForm(forms.Form):

@@ -5,12 +5,16 @@ Object rules answer for a participant already fetched through
 any of these is asked.
 """
 
+import datetime as dt
+
+from django.db.models import Q
 from django.utils import timezone
 
-from pacte.models import StructureKind
+from pacte.models import StructureKind, User
 from pacte.roles import Role
 
-FILE_ROLES = {Role.ADMINISTRATOR, Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR}
+# Administration is technical: administrators open no participant's file.
+FILE_ROLES = {Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR}
 
 
 def can_list_participants(user) -> bool:
@@ -22,8 +26,6 @@ def can_create_participant(user) -> bool:
 
 
 def can_edit_participant(user, participant) -> bool:
-    if user.role == Role.ADMINISTRATOR:
-        return True
     if user.role == Role.COORDINATOR:
         return participant.territory_id == user.territory_id
     if user.role == Role.COUNSELLOR:
@@ -114,3 +116,55 @@ def can_lead_cell_meeting(user, meeting=None) -> bool:
 def can_manage_programme_years(user) -> bool:
     """The coordination opens, edits and closes its own territory's programme years."""
     return user.is_authenticated and user.role == Role.COORDINATOR and user.territory_id is not None
+
+
+# A stand-in covers an absence, not a transfer: at most this long (domain.md).
+STAND_IN_MAX_DAYS = 60
+
+
+def can_name_stand_in(user, participant) -> bool:
+    """The referent, or a coordinator of the territory: nobody names themself a reader."""
+    if user.role == Role.COORDINATOR:
+        return participant.territory_id == user.territory_id
+    return user.role == Role.COUNSELLOR and participant.referent_id == user.pk
+
+
+# A hand-over is decided by the same people as a stand-in.
+can_hand_over = can_name_stand_in
+
+
+def _active_counsellors():
+    today = timezone.localdate()
+    return User.objects.filter(role=Role.COUNSELLOR, is_active=True).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+
+
+def _referring_spip(participant) -> list[int]:
+    referred_by = participant.referred_by
+    return [referred_by.pk] if referred_by.kind == StructureKind.SPIP else []
+
+
+def stand_in_candidates(participant, by):
+    """Who may stand in for the referent: a counsellor of the referent's structure or of the
+    referring SPIP, never the referent, never the person asking."""
+    structures = [participant.structure_in_charge_id, *_referring_spip(participant)]
+    return (
+        _active_counsellors()
+        .filter(structure_id__in=structures)
+        .exclude(pk__in=[participant.referent_id, by.pk])
+    )
+
+
+def hand_over_candidates(participant, by):
+    """Who may become the referent: for the referent, a counsellor of their own structure
+    (another structure takes charge through the coordination); for the coordination, any
+    counsellor of the territory; never the current referent, never the person asking."""
+    candidates = _active_counsellors().filter(structure__territory_id=participant.territory_id)
+    if by.role != Role.COORDINATOR:
+        candidates = candidates.filter(structure_id=by.structure_id)
+    return candidates.exclude(pk__in=[participant.referent_id, by.pk])
+
+
+def stand_in_latest_end(today=None) -> dt.date:
+    return (today or timezone.localdate()) + dt.timedelta(days=STAND_IN_MAX_DAYS)

@@ -67,10 +67,9 @@ class ParticipantQuerySet(AttentionMixin, models.QuerySet):
     """Every read of participants starts here, scoped to the user (domain.md, need-to-know)."""
 
     def visible_to(self, user):
+        # Administration is technical: an administrator reads no file (a 404 everywhere).
         if not user.is_authenticated:
             return self.none()
-        if user.role == Role.ADMINISTRATOR:
-            return self
         if user.role in {Role.COORDINATOR, Role.PILOT} and user.territory_id:
             return self.filter(territory_id=user.territory_id)
         if user.role == Role.COUNSELLOR and user.structure_id:
@@ -84,8 +83,6 @@ class ParticipantQuerySet(AttentionMixin, models.QuerySet):
     def editable_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.role == Role.ADMINISTRATOR:
-            return self
         if user.role == Role.COORDINATOR and user.territory_id:
             return self.filter(territory_id=user.territory_id)
         if user.role == Role.COUNSELLOR and user.structure_id:

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pacte import audit
@@ -163,20 +164,20 @@ def participant_change_status(*, by, participant: Participant, to_status: str, r
 
 @transaction.atomic
 def participant_hand_over(*, by, participant: Participant, to_referent, reason: str = ""):
-    if not permissions.can_edit_participant(by, participant):
-        raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
-    if to_referent.role != Role.COUNSELLOR or not to_referent.is_active:
+    """The referent or the coordination gives the file to another counsellor."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if not permissions.can_hand_over(by, participant):
         raise DomainError(
-            _("Choisissez un conseiller ou une conseillère en activité."), field="to_referent"
+            _("Seul le référent ou la coordination peut confier ce jeune à quelqu’un d’autre.")
         )
-    if by.role == Role.COUNSELLOR and to_referent.structure_id != by.structure_id:
+    if not permissions.hand_over_candidates(participant, by).filter(pk=to_referent.pk).exists():
         raise DomainError(
-            _("Pour confier ce jeune à une autre structure, adressez-vous à la coordination."),
+            _(
+                "Choisissez un conseiller ou une conseillère en activité de votre structure, "
+                "autre que vous-même ; pour une autre structure, adressez-vous à la "
+                "coordination."
+            ),
             field="to_referent",
-        )
-    if to_referent.territory_id != participant.territory_id:
-        raise DomainError(
-            _("Ce conseiller ne travaille pas sur ce territoire."), field="to_referent"
         )
     ReferentChange.objects.create(
         participant=participant,
@@ -320,19 +321,36 @@ def justice_measure_save(*, by, participant: Participant, measure: JusticeMeasur
 
 @transaction.atomic
 def participant_set_stand_in(*, by, participant: Participant, stand_in, until) -> Participant:
-    """A colleague stands in during the referent's absence, until a date (or stops)."""
-    if not permissions.can_edit_participant(by, participant):
-        raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
+    """A colleague stands in during the referent's absence, until a date (or stops).
+
+    Named by the referent or the coordination, among the counsellors of the referent's
+    structure or of the referring SPIP, never the person asking, for at most 60 days."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if not permissions.can_name_stand_in(by, participant):
+        raise DomainError(_("Seul le référent ou la coordination peut désigner un remplaçant."))
     if stand_in is not None:
-        if stand_in.role != Role.COUNSELLOR or not stand_in.is_active:
+        if not permissions.stand_in_candidates(participant, by).filter(pk=stand_in.pk).exists():
             raise DomainError(
-                _("Choisissez un conseiller ou une conseillère en activité."), field="stand_in"
+                _(
+                    "Choisissez un conseiller ou une conseillère en activité de la structure "
+                    "du référent ou du SPIP qui a orienté le jeune, autre que vous-même."
+                ),
+                field="stand_in",
             )
-        if stand_in == participant.referent:
-            raise DomainError(_("Le référent ne peut pas se remplacer lui-même."), field="stand_in")
-        if until is None or until < timezone.localdate():
+        today = timezone.localdate()
+        latest = permissions.stand_in_latest_end(today)
+        if until is None or until < today:
             raise DomainError(
                 _("Indiquez jusqu’à quand dure le remplacement."), field="stand_in_until"
+            )
+        if until > latest:
+            raise DomainError(
+                _(
+                    "Un remplacement dure au plus %(days)s jours : indiquez une date jusqu’au "
+                    "%(latest)s au plus tard."
+                )
+                % {"days": permissions.STAND_IN_MAX_DAYS, "latest": date_format(latest)},
+                field="stand_in_until",
             )
     participant.stand_in = stand_in
     participant.stand_in_until = until if stand_in else None

@@ -145,6 +145,7 @@ def participant_detail(request, pk):
             "plan_actions": plan_actions,
             "outcomes": outcomes,
             "can_edit": can_edit,
+            "can_hand_over": permissions.can_hand_over(user, participant),
             "can_export_rights": permissions.can_export_right_of_access(user, participant),
             "can_read_history": permissions.can_read_history(user, participant),
             "can_see_justice": can_see_justice,
@@ -352,20 +353,18 @@ def plan_action_create(request, pk):
 
 def hand_over(request, pk):
     participant = _participant_page(request, pk)
-    _require(permissions.can_edit_participant(request.user, participant))
+    _require(permissions.can_hand_over(request.user, participant))
     form = HandOverForm(request.POST or None, participant=participant, user=request.user)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
+    if request.method == "POST" and form.is_valid():
+        handed = _run(
             form,
             lambda: services.participant_hand_over(
                 by=request.user, participant=participant, **form.cleaned_data
             ),
         )
-    ):
-        messages.success(request, _("Le jeune est confié à %(r)s.") % {"r": participant.referent})
-        return redirect("participants:detail", pk=participant.pk)
+        if handed:
+            messages.success(request, _("Le jeune est confié à %(r)s.") % {"r": handed.referent})
+            return redirect("participants:detail", pk=participant.pk)
     return render(
         request,
         "participants/simple_form.html",
@@ -375,9 +374,11 @@ def hand_over(request, pk):
 
 def stand_in(request, pk):
     participant = _participant_page(request, pk)
-    _require(permissions.can_edit_participant(request.user, participant))
+    _require(permissions.can_name_stand_in(request.user, participant))
     initial = {"stand_in": participant.stand_in, "stand_in_until": participant.stand_in_until}
-    form = StandInForm(request.POST or None, participant=participant, initial=initial)
+    form = StandInForm(
+        request.POST or None, participant=participant, user=request.user, initial=initial
+    )
     if (
         request.method == "POST"
         and form.is_valid()

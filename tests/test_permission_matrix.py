@@ -93,10 +93,11 @@ def paris_counsellor(users):
 
 def file_readers(**overrides):
     """Roles that read a Paris participant's file; the file is out of scope (404) for
-    a recruiter and for another territory; a role lacking the right gets 403."""
+    a recruiter, for another territory and for the administrator (administration is
+    technical); a role lacking the right gets 403."""
     return {
         ANON: LOGIN,
-        ADMIN: 200,
+        ADMIN: 404,
         COORD: 200,
         PILOT: 200,
         COUNS: 200,
@@ -171,7 +172,7 @@ MATRIX = {
         None,
         {ANON: LOGIN, ADMIN: 200, COORD: 403, PILOT: 200, COUNS: 403, RECR: 403, OTHER: 403},
     ),
-    "participants:list": ("get", None, file_readers(**{OTHER: 200, RECR: 403})),
+    "participants:list": ("get", None, file_readers(**{ADMIN: 403, OTHER: 200, RECR: 403})),
     "participants:create": (
         "get",
         None,
@@ -182,30 +183,30 @@ MATRIX = {
     "participants:follow_up_create": (
         "post",
         paris_participant,
-        file_readers(**{ADMIN: 403, PILOT: 403}),
+        file_readers(**{PILOT: 403}),
     ),
     "participants:status_change": (
         "post",
         paris_participant,
-        file_readers(**{ADMIN: 302, COORD: 302, COUNS: 302, PILOT: 403}),
+        file_readers(**{COORD: 302, COUNS: 302, PILOT: 403}),
     ),
     "participants:justice_edit": (
         "get",
         paris_participant,
-        file_readers(**{ADMIN: 403, PILOT: 403}),
+        file_readers(**{PILOT: 403}),
     ),
     "participants:outcome_create": ("get", paris_participant, file_readers(**{PILOT: 403})),
-    "participants:attention": ("get", None, file_readers(**{OTHER: 200, RECR: 403})),
+    "participants:attention": ("get", None, file_readers(**{ADMIN: 403, OTHER: 200, RECR: 403})),
     "participants:retention_due": (
         "get",
         None,
         file_readers(**{ADMIN: 403, PILOT: 403, COUNS: 403, RECR: 403, OTHER: 200}),
     ),
-    "participants:tasks": ("get", None, file_readers(**{OTHER: 200, RECR: 403})),
+    "participants:tasks": ("get", None, file_readers(**{ADMIN: 403, OTHER: 200, RECR: 403})),
     "participants:task_complete": (
         "post",
         lambda users: [users["task"].pk],
-        file_readers(**{ADMIN: 302, COORD: 302, COUNS: 302, PILOT: 403}),
+        file_readers(**{COORD: 302, COUNS: 302, PILOT: 403}),
     ),
     "participants:export": (
         "get",
@@ -221,12 +222,12 @@ MATRIX = {
     "participants:right_of_access": (
         "get",
         lambda users: [users["participant"].pk, "json"],
-        file_readers(**{ADMIN: 403, PILOT: 403, COUNS: 403}),
+        file_readers(**{PILOT: 403, COUNS: 403}),
     ),
     "participants:history": (
         "get",
         paris_participant,
-        file_readers(**{ADMIN: 403, COUNS: 403}),
+        file_readers(**{COUNS: 403}),
     ),
     "participants:hand_over": ("get", paris_participant, file_readers(**{PILOT: 403})),
     "participants:stand_in": ("get", paris_participant, file_readers(**{PILOT: 403})),
@@ -272,7 +273,7 @@ def event_managers(**overrides):
 EVENT_READERS = {ANON: LOGIN, ADMIN: 200, COORD: 200, PILOT: 200, COUNS: 200, RECR: 403, OTHER: 200}
 REGISTRATION_EDITORS = {
     ANON: LOGIN,
-    ADMIN: 302,
+    ADMIN: 404,
     COORD: 302,
     PILOT: 302,
     COUNS: 302,
@@ -281,7 +282,7 @@ REGISTRATION_EDITORS = {
 }
 REGISTRATION_DOCUMENTS = {
     ANON: LOGIN,
-    ADMIN: 403,
+    ADMIN: 404,
     COORD: 200,
     PILOT: 403,
     COUNS: 200,
@@ -295,7 +296,7 @@ MATRIX.update(
         "events:create": ("get", None, {**event_managers(), OTHER: 200}),
         "events:detail": ("get", event_args, {**EVENT_READERS, OTHER: 404}),
         "events:update": ("get", event_args, event_managers()),
-        "events:registration_create": ("post", event_args, {**REGISTRATION_EDITORS}),
+        "events:registration_create": ("post", event_args, {**REGISTRATION_EDITORS, ADMIN: 302}),
         "events:bulk_invite": ("get", event_args, event_managers()),
         "events:check_in": ("get", event_args, staff_only()),
         "events:check_in_counters": ("get", event_args, staff_only()),
@@ -334,7 +335,7 @@ MATRIX.update(
             registration_args,
             {
                 ANON: LOGIN,
-                ADMIN: 200,
+                ADMIN: 404,
                 COORD: 200,
                 PILOT: 200,
                 COUNS: 200,

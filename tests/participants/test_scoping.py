@@ -8,6 +8,7 @@ object rules of participants.permissions.
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from pacte.factories import StructureFactory, UserFactory
@@ -277,13 +278,23 @@ def test_a_recruiter_sees_no_participant_file(users, participant):
     assert not permissions.can_log_follow_up(recruiter, participant)
 
 
-def test_the_administrator_sees_and_edits_every_territory(users, participant, elsewhere):
+def test_the_administrator_reads_no_file_administration_is_technical(
+    users, participant, elsewhere, client
+):
     administrator = users[Role.ADMINISTRATOR]
 
-    assert set(Participant.objects.visible_to(administrator)) == set(Participant.objects.all())
-    assert sees(administrator, elsewhere)
-    assert edits(administrator, participant)
-    assert edits(administrator, elsewhere)
+    assert not Participant.objects.visible_to(administrator).exists()
+    assert not Participant.objects.editable_by(administrator).exists()
+    assert not sees(administrator, elsewhere)
+    assert not edits(administrator, participant)
+    client.force_login(administrator)
+    for url in (
+        reverse("participants:detail", args=[participant.pk]),
+        reverse("participants:right_of_access", args=[participant.pk, "pdf"]),
+        reverse("participants:right_of_access", args=[participant.pk, "json"]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get(reverse("participants:export", args=["csv"])).status_code == 403
 
 
 def test_the_administrator_never_reads_justice(users, participant, elsewhere):
@@ -357,7 +368,7 @@ def test_exports_are_for_the_coordination_and_the_pilot(users, role, allowed):
         (Role.COORDINATOR, True),
         (Role.PILOT, True),
         (Role.COUNSELLOR, True),
-        (Role.ADMINISTRATOR, True),
+        (Role.ADMINISTRATOR, False),
         (Role.RECRUITER, False),
     ],
 )
