@@ -120,8 +120,10 @@ class UserQuerySet(models.QuerySet):
         if user.role == Role.ADMINISTRATOR:
             return self
         if user.role == Role.COORDINATOR and user.territory_id is not None:
+            # The pilot's account is the administrator's to manage: a coordinator who could
+            # change its e-mail address could read the access log that watches them.
             return self.filter(structure__territory_id=user.territory_id).exclude(
-                role=Role.ADMINISTRATOR
+                role__in=[Role.ADMINISTRATOR, Role.PILOT]
             )
         return self.none()
 

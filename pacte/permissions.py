@@ -16,7 +16,8 @@ def assignable_roles(user) -> list[Role]:
     if user.role == Role.ADMINISTRATOR:
         return list(Role)
     if user.role == Role.COORDINATOR:
-        return [Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR, Role.RECRUITER]
+        # Not the pilot: it reads the access log, so the administrator alone gives it.
+        return [Role.COORDINATOR, Role.COUNSELLOR, Role.RECRUITER]
     return []
 
 
@@ -52,3 +53,13 @@ def can_see_reports(user) -> bool:
         and user.role in {Role.COORDINATOR, Role.PILOT}
         and user.territory_id is not None
     )
+
+
+def can_read_full_privacy_notice(user) -> bool:
+    """The privacy notice that names the programme and its justice data: staff only."""
+    return user.is_authenticated and user.role in {
+        Role.COORDINATOR,
+        Role.PILOT,
+        Role.COUNSELLOR,
+        Role.ADMINISTRATOR,
+    }

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
 from events.models import Registration
-from pacte.permissions import can_manage_accounts
+from pacte.permissions import can_manage_accounts, can_read_full_privacy_notice
 from pacte.roles import Role
 from participants.models import Participant, Task, TaskKind
 from partners.models import Partner
@@ -75,7 +75,15 @@ def public_page(template_name):
 
 legal_notice = public_page("pages/mentions_legales.html")
 accessibility = public_page("pages/accessibilite.html")
-personal_data = public_page("pages/donnees_personnelles.html")
+
+
+@login_not_required
+def personal_data(request):
+    """The full notice (the programme, justice data) is for the staff; recruiters and
+    visitors read the Café-métiers' one, which never hints at prison."""
+    if can_read_full_privacy_notice(request.user):
+        return render(request, "pages/donnees_personnelles.html")
+    return render(request, "pages/donnees_personnelles_cafe_metiers.html")
 
 
 @requires_csrf_token

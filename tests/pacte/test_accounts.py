@@ -155,3 +155,67 @@ def test_an_account_of_another_territory_is_a_404(coordination, users):
     assert response.status_code == 404
     other.refresh_from_db()
     assert other.is_active
+
+
+def test_a_coordinator_cannot_give_the_pilots_role(coordination, users, prefecture):
+    """The pilot reads the access log: a coordinator who could make a pilot account with an
+    address they read would watch their own traces."""
+    response = coordination.post(
+        reverse("accounts:create"),
+        new_account_data(prefecture, username="faux.pilote", role=Role.PILOT),
+    )
+
+    assert response.status_code == 200
+    assert "role" in response.context["form"].errors
+    assert Role.PILOT not in dict(response.context["form"].fields["role"].choices)
+    assert not User.objects.filter(username="faux.pilote").exists()
+
+
+def test_a_coordinator_cannot_turn_a_counsellor_into_a_pilot(users):
+    from pacte import services
+    from pacte.exceptions import DomainError
+
+    counsellor = users[Role.COUNSELLOR]
+    with pytest.raises(DomainError):
+        services.account_update(
+            by=users[Role.COORDINATOR],
+            account=counsellor,
+            first_name="A",
+            last_name="B",
+            email="a@b.fr",
+            structure=users[Role.COORDINATOR].structure,
+            role=Role.PILOT,
+        )
+    counsellor.refresh_from_db()
+    assert counsellor.role == Role.COUNSELLOR
+
+
+def test_a_coordinator_cannot_change_the_pilots_account(coordination, users):
+    pilot = users[Role.PILOT]
+
+    assert coordination.get(reverse("accounts:update", args=[pilot.pk])).status_code == 404
+    response = coordination.post(
+        reverse("accounts:update", args=[pilot.pk]),
+        {
+            "first_name": pilot.first_name,
+            "last_name": pilot.last_name,
+            "email": "coordination@lue.fr",
+            "structure": pilot.structure_id,
+            "role": Role.PILOT,
+        },
+    )
+    assert response.status_code == 404
+    pilot.refresh_from_db()
+    assert pilot.email != "coordination@lue.fr"
+
+
+def test_the_administrator_gives_the_pilots_role(client, users, prefecture):
+    client.force_login(users[Role.ADMINISTRATOR])
+
+    response = client.post(
+        reverse("accounts:create"),
+        new_account_data(prefecture, username="vrai.pilote", role=Role.PILOT),
+    )
+
+    assert response.status_code == 302
+    assert User.objects.get(username="vrai.pilote").role == Role.PILOT

@@ -122,3 +122,25 @@ def test_pagination_links_that_lead_nowhere_are_announced_as_disabled(rf):
     assert html.count('aria-disabled="true" role="link"') == 2
     assert 'href="?page=2"' in html
     assert 'title="Page 1 / 3"' in html
+
+
+PRISON_WORDS = ("justice", "judiciaire", "prison", "Pacte", "SPIP", "mesure")
+
+
+@pytest.mark.parametrize("who", [None, Role.RECRUITER])
+def test_recruiters_and_visitors_read_a_privacy_notice_of_the_cafe_metiers_only(
+    client_for, users, who
+):
+    content = client_for(users[who] if who else None).get(reverse("personal_data"))
+    text = content.content.decode()
+
+    assert "Café-métiers" in text
+    for word in PRISON_WORDS:
+        assert word not in text, word
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR])
+def test_the_staff_read_the_full_privacy_notice(client_for, users, role):
+    text = client_for(users[role]).get(reverse("personal_data")).content.decode()
+
+    assert "la mesure de justice en cours" in text
