@@ -172,18 +172,42 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # an account invitation stays valid three days
 
-# Brute force (django-axes): 5 failures from one username or one address, then a cool-off.
+# Brute force. django-axes counts failures per username *from one address* (the pair):
+# a username alone would let anyone lock a colleague out, an address alone a whole
+# office behind one proxy. Axes has one limit for all its parameters, so pacte.throttle
+# adds the per-address ceilings, counted in the cache: failed logins from one address
+# whatever the username, and password-reset requests per address and per e-mail.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env_bool("BEHIND_TLS_PROXY", False)
-    else ["REMOTE_ADDR"]
+# (how many, in how many seconds)
+PACTE_LOGIN_FAILURES_PER_ADDRESS = (50, 15 * 60)
+PACTE_PASSWORD_RESETS_PER_ADDRESS = (5, 60 * 60)
+PACTE_PASSWORD_RESETS_PER_EMAIL = (3, 60 * 60)
+
+# The client's address, for axes and pacte.throttle alike (django-ipware). Without a
+# trusted proxy, X-Forwarded-For is never read: anyone can write anything in it. Behind
+# N trusted proxies, the nearest is REMOTE_ADDR and each other one appended the address
+# it received from, so the client is the N-th entry from the right of X-Forwarded-For;
+# what the client wrote further left is ignored. ipware counts only the proxies written
+# in the header (N - 1), and "at least", not "exactly" (IPWARE_STRICT off): a client
+# behind its own proxy (an office) sends a longer header and must still be told apart.
+PACTE_TRUSTED_PROXIES = env_int(
+    "PACTE_TRUSTED_PROXIES", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0
 )
+if PACTE_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("PACTE_TRUSTED_PROXIES is a number of proxies: 0 or more.")
+AXES_IPWARE_PROXY_ORDER = "left-most"
+if PACTE_TRUSTED_PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = PACTE_TRUSTED_PROXIES - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = None
+IPWARE_STRICT = False
 
 # Second factor (django-otp, TOTP): required for every role that opens a file when
 # DEBUG is off; with DEBUG on only if PACTE_OTP_REQUIRED is set.

@@ -2,9 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pacte.forms import AccountPasswordResetForm
 from pacte.middleware import otp_exempt
-from pacte.views import access_log, accounts, dashboard, health, pages, reports, second_factor
+from pacte.views import (
+    access_log,
+    accounts,
+    dashboard,
+    health,
+    login,
+    pages,
+    reports,
+    second_factor,
+)
 
 accounts_patterns = (
     [
@@ -38,9 +46,7 @@ urlpatterns = [
     path("journal/", access_log.access_log, name="access_log"),
     path("tableau-de-bord/", dashboard.dashboard_page, name="dashboard"),
     path("rapports/", include(reports_patterns)),
-    path(
-        "connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
-    ),
+    path("connexion/", login.LoginView.as_view(), name="login"),
     path("connexion/second-facteur/", second_factor.second_factor, name="second_factor"),
     path(
         "connexion/second-facteur/activation/",
@@ -60,7 +66,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(form_class=AccountPasswordResetForm),
+        login.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
