@@ -19,6 +19,7 @@ from participants.models import (
     Status,
 )
 from participants.programme_years.selectors import enrolment_year
+from participants.selectors import participant_version
 from partners.models import Partner
 
 DATE = {"type": "date"}
@@ -95,7 +96,13 @@ class ParticipantForm(forms.ModelForm):
         self.user = user
         # The year a coordinator must open before this file can be enrolled (shown on top).
         self.missing_year = None
-        structures = Structure.objects.in_territory_of(user)
+        # The file's own territory's structures only, for every role (an administrator's
+        # scope is every territory).
+        structures = (
+            Structure.objects.filter(territory_id=self.instance.territory_id)
+            if self.instance.pk
+            else Structure.objects.in_territory_of(user)
+        )
         if not self.instance.pk:
             # A new file goes in the open year of its enrolment date.
             today = timezone.localdate()
@@ -127,6 +134,9 @@ class ParticipantForm(forms.ModelForm):
         if self.instance.pk:
             for name in ("programme_year", "structure_in_charge", "referent", "override_reason"):
                 self.fields.pop(name, None)
+            # The version the person edits: a save over someone else's change is refused.
+            self.fields["seen_version"] = forms.CharField(widget=forms.HiddenInput, required=False)
+            self.initial["seen_version"] = participant_version(self.instance)
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])

@@ -426,11 +426,19 @@ def open_tasks_for(user):
 HIDDEN_HISTORY_FIELDS = {"search_name", "updated_at", "last_follow_up_on"}
 
 
-def participant_changes(participant):
-    """Each saved version of the file with what changed from the previous one, newest first."""
+def participant_version(participant) -> int | None:
+    """The file's latest saved version (its history's last id): what an edit form carries."""
+    return participant.history.order_by("-history_id").values_list("history_id", flat=True).first()
+
+
+def participant_changes(participant, since: int | None = None):
+    """Each saved version of the file with what changed from the previous one, newest first;
+    `since` (a version) keeps the versions saved after it."""
     versions = list(participant.history.select_related("history_user").order_by("-history_id"))
     changes = []
     for version, previous in zip(versions, [*versions[1:], None], strict=True):
+        if since is not None and version.history_id <= since:
+            break
         fields = []
         if previous is not None:
             delta = version.diff_against(previous)

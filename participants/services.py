@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from pacte import audit
 from pacte.exceptions import DomainError
 from pacte.roles import Role
-from participants import permissions
+from participants import permissions, selectors
 from participants.eligibility import eligibility_gaps, search_key
 from participants.models import (
     FollowUp,
@@ -120,20 +120,52 @@ def participant_create(*, by, participant: Participant, override_reason: str = "
     return participant
 
 
+class StaleFile(DomainError):
+    """The file changed since the person opened the form; `changes` says what changed."""
+
+    def __init__(self, message, *, changes):
+        super().__init__(message)
+        self.changes = changes
+
+
 @transaction.atomic
-def participant_update(*, by, participant: Participant) -> Participant:
-    if not permissions.can_edit_participant(by, participant):
+def participant_update(
+    *, by, participant: Participant, changed: list[str], seen_version: str
+) -> Participant:
+    """Save the fields the person changed, unless the file changed since they opened it.
+
+    `participant` carries the new values (unsaved); the row is read again under a lock,
+    so that a status change, a follow-up or a hand-over made meanwhile is never undone."""
+    current = Participant.objects.select_for_update().get(pk=participant.pk)
+    if not permissions.can_edit_participant(by, current):
         raise DomainError(_("Vous ne pouvez pas modifier ce dossier."))
-    if participant.enrolled_on.year != participant.programme_year.year:
+    version = selectors.participant_version(current)
+    seen = int(seen_version) if seen_version.isdigit() else 0
+    if seen != version:
+        raise StaleFile(
+            _(
+                "Ce dossier a été modifié entre-temps : vérifiez les changements ci-dessous, "
+                "puis enregistrez de nouveau si vos modifications restent valables."
+            ),
+            changes=selectors.participant_changes(current, since=seen),
+        )
+    for name in changed:
+        setattr(current, name, getattr(participant, name))
+    for field in ("referred_by",):
+        if getattr(current, field).territory_id != current.territory_id:
+            raise DomainError(
+                _("Cette structure n’appartient pas au territoire de ce dossier."), field=field
+            )
+    if current.enrolled_on.year != current.programme_year.year:
         raise DomainError(
             _("La date d’entrée doit rester en %(year)s, l’année du programme de ce dossier.")
-            % {"year": participant.programme_year.year},
+            % {"year": current.programme_year.year},
             field="enrolled_on",
         )
-    participant.search_name = search_key(participant.first_name, participant.last_name)
-    participant.save()
-    audit.log_write(user=by, obj=participant)
-    return participant
+    current.search_name = search_key(current.first_name, current.last_name)
+    current.save(update_fields=[*changed, "search_name", "updated_at"])
+    audit.log_write(user=by, obj=current)
+    return current
 
 
 @transaction.atomic

@@ -170,21 +170,36 @@ def participant_update(request, pk):
     participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
     form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
+    stale_changes = None
     if request.method == "POST" and form.is_valid():
-        saved = _run(
-            form,
-            lambda: services.participant_update(
-                by=request.user, participant=form.save(commit=False)
-            ),
-        )
-        if saved is not None:
-            form.save_m2m()
-            messages.success(request, _("Le dossier est enregistré."))
+        columns = {field.name for field in Participant._meta.concrete_fields}
+        try:
+            saved = services.participant_update(
+                by=request.user,
+                participant=form.save(commit=False),
+                changed=[name for name in form.changed_data if name in columns],
+                seen_version=form.cleaned_data["seen_version"],
+            )
+        except services.StaleFile as stale:
+            stale_changes = stale.changes
+            form.add_error(None, stale.message)
+            # The person now sees the other change: saving again applies theirs over it.
+            form.data = form.data.copy()
+            form.data["seen_version"] = str(selectors.participant_version(participant) or "")
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Le dossier de %(p)s est enregistré.") % {"p": saved})
             return redirect("participants:detail", pk=participant.pk)
     return render(
         request,
         "participants/participant_form.html",
-        {"form": form, "participant": participant, "duplicates": []},
+        {
+            "form": form,
+            "participant": participant,
+            "duplicates": [],
+            "stale_changes": stale_changes,
+        },
     )
 
 
