@@ -51,6 +51,20 @@ def log_read(request, obj, *, action=AccessAction.READ):
     )
 
 
+SHOWN = "_pacte_shown_records"
+
+
+def shown(request, obj, *, action=AccessAction.READ):
+    """Mark a record as shown by the response being built: pacte.middleware's
+    AccessLogMiddleware logs it once the response shows it, whatever the method."""
+    request.__dict__.setdefault(SHOWN, []).append((obj, action))
+
+
+def log_shown(request):
+    for obj, action in request.__dict__.pop(SHOWN, []):
+        log_read(request, obj, action=action)
+
+
 def log_list(request, object_type, row_count, *, action=AccessAction.LIST):
     filters = {
         key: request.GET.getlist(key) if len(request.GET.getlist(key)) > 1 else request.GET[key]

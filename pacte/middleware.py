@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +19,51 @@ from pacte.roles import SECOND_FACTOR_ROLES
 SESSION_LOGIN_AT = "pacte_login_at"
 SESSION_LAST_SEEN = "pacte_last_seen"
 LAST_SEEN_GRANULARITY = 60  # seconds: do not write the session on every click
+
+
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+
+
+class RequestHygieneMiddleware:
+    """Before any view: OPTIONS answers without a body (a function view would render the
+    whole page, unlogged), and a NUL character in the query or the form is a 400 (no
+    field, and no access log entry, can hold one)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=200)
+            response["Allow"] = ALLOWED_METHODS
+            return response
+        if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
+            raise BadRequest("NUL character in the request's parameters")
+        return self.get_response(request)
+
+
+def _holds_nul(query_dict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in query_dict.lists()
+    )
+
+
+class AccessLogMiddleware:
+    """Logs the records a view marked as shown (pacte.audit.shown) once its response does
+    show them (a 200), whatever the method: a form displayed again after a POST is a read
+    as much as a GET; a redirect after a write shows nothing (the write has its entry)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from pacte import audit
+
+        response = self.get_response(request)
+        if response.status_code == 200:
+            audit.log_shown(request)
+        return response
 
 
 class NoStoreMiddleware:

@@ -226,8 +226,7 @@ def decision(request, pk, item_pk):
     _require_lead(request, item.meeting)
     initial = {"decision": item.decision}
     form = DecisionForm(request.POST or None, item=item, initial=initial)
-    if request.method == "GET":
-        audit.log_read(request, item)
+    audit.shown(request, item)
     if request.method == "POST" and form.is_valid():
         if _run(
             form,

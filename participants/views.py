@@ -38,10 +38,10 @@ PAGE_SIZE = 50
 
 
 def _participant_page(request, pk):
-    """The participant if in the user's scope (else 404); showing it is logged as a read."""
+    """The participant if in the user's scope (else 404); a page showing it is a read,
+    logged whatever the method (a form displayed again after a POST too)."""
     participant = selectors.participant_for_page(request.user, pk)
-    if request.method == "GET":
-        audit.log_read(request, participant)
+    audit.shown(request, participant)
     return participant
 
 

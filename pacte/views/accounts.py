@@ -76,8 +76,7 @@ def account_create(request):
 @rule_required(can_manage_accounts)
 def account_update(request, pk):
     account = get_object_or_404(_manageable(request.user), pk=pk)
-    if request.method == "GET":
-        audit.log_read(request, account)
+    audit.shown(request, account)
     form = AccountForm(request.POST or None, instance=account, manager=request.user)
     if request.method == "POST":
         saved = _save_form(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
 from events.models import Registration
+from pacte import audit
 from pacte.permissions import can_manage_accounts, can_read_full_privacy_notice
 from pacte.roles import Role
 from participants.models import Participant, Task, TaskKind
@@ -18,6 +19,10 @@ from partners.models import Partner
 
 def home(request):
     own_partner, tables = None, []
+    mine = counsellor_home(request.user) if request.user.role == Role.COUNSELLOR else {}
+    if mine:
+        # The names of my young people are personal data shown: one list entry.
+        audit.log_list(request, "participant", sum(len(rows) for rows in mine.values()))
     if request.user.role == Role.RECRUITER:
         own_partner = Partner.objects.visible_to(request.user).first()
         tables = (
@@ -32,7 +37,7 @@ def home(request):
             "can_manage_accounts": can_manage_accounts(request.user),
             "own_partner": own_partner,
             "tables": tables,
-            **(counsellor_home(request.user) if request.user.role == Role.COUNSELLOR else {}),
+            **mine,
         },
     )
 
@@ -45,22 +50,28 @@ def counsellor_home(user):
     mine = Participant.objects.visible_to(user).filter(Q(referent=user) | Q(stand_in=user))
     today = timezone.localdate()
     return {
-        "my_attention": mine.needs_attention(user).order_by("last_follow_up_on", "pk")[:HOME_ROWS],
-        "my_checks": Task.objects.filter(
-            assignee=user,
-            kind=TaskKind.OUTCOME_CHECK,
-            done_at__isnull=True,
-            due_on__lte=today + dt.timedelta(days=7),
-        )
-        .select_related("participant")
-        .order_by("due_on", "pk")[:HOME_ROWS],
-        "my_events": Registration.objects.filter(
-            participant__in=mine,
-            event__date__gte=today,
-            status__in=["invited", "confirmed", "waiting"],
-        )
-        .select_related("event", "participant")
-        .order_by("event__date", "pk")[:HOME_ROWS],
+        "my_attention": list(
+            mine.needs_attention(user).order_by("last_follow_up_on", "pk")[:HOME_ROWS]
+        ),
+        "my_checks": list(
+            Task.objects.filter(
+                assignee=user,
+                kind=TaskKind.OUTCOME_CHECK,
+                done_at__isnull=True,
+                due_on__lte=today + dt.timedelta(days=7),
+            )
+            .select_related("participant")
+            .order_by("due_on", "pk")[:HOME_ROWS]
+        ),
+        "my_events": list(
+            Registration.objects.filter(
+                participant__in=mine,
+                event__date__gte=today,
+                status__in=["invited", "confirmed", "waiting"],
+            )
+            .select_related("event", "participant")
+            .order_by("event__date", "pk")[:HOME_ROWS]
+        ),
     }
 
 

@@ -63,10 +63,12 @@ def test_a_write_is_one_entry_for_its_record(client_for, users):
         headers={"HX-Request": "true"},
     )
 
-    entry = AccessLog.objects.get()
-    assert entry.action == AccessAction.CREATE
+    entry = AccessLog.objects.get(action=AccessAction.CREATE)
     assert entry.object_type == "followup"
     assert entry.participant_id == participant.pk
+    # The panel sent back shows the file's timeline: a read of the file, logged too.
+    (read,) = AccessLog.objects.exclude(pk=entry.pk)
+    assert (read.action, read.object_type) == (AccessAction.READ, "participant")
 
 
 def test_the_pilot_reads_the_log_filtered_by_person(client_for, users):
