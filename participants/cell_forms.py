@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pacte.bounds import TEXT_MAX, BoundedDateField
 from pacte.models import User
 from pacte.roles import Role
 from participants.forms import date_widget
@@ -38,6 +39,7 @@ class MeetingForm(forms.ModelForm):
 class DecisionForm(forms.Form):
     decision = forms.CharField(
         label=_("Décision"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Lue par les conseillers qui suivent le jeune : "
@@ -52,7 +54,7 @@ class DecisionForm(forms.Form):
             "Facultatif : ce que le référent doit faire, par exemple « Appeler l’employeur »."
         ),
     )
-    task_due_on = forms.DateField(
+    task_due_on = BoundedDateField(
         label=_("Échéance de la tâche"), required=False, widget=date_widget()
     )
     action_category = forms.ChoiceField(
@@ -66,7 +68,7 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Facultatif : une étape ajoutée au parcours du jeune."),
     )
-    action_due_on = forms.DateField(
+    action_due_on = BoundedDateField(
         label=_("Échéance de l’action"), required=False, widget=date_widget()
     )
 

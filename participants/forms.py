@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from pacte.bounds import BoundedDateField, reason_field
 from pacte.models import Structure, User
 from pacte.phones import normalize_phone
 from pacte.roles import Role
@@ -36,10 +37,9 @@ class ParticipantForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    override_reason = forms.CharField(
+    override_reason = reason_field(
         label=_("Motif d’inscription hors critères"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "Seulement si le jeune ne remplit pas tous les critères de l’année "
             "(réservé à la coordination)."
@@ -141,6 +141,14 @@ class ParticipantForm(forms.ModelForm):
     def clean_phone(self):
         return normalize_phone(self.cleaned_data["phone"])
 
+    def clean_referred_on(self):
+        referred_on = self.cleaned_data["referred_on"]
+        if referred_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("Une orientation se note une fois faite : la date est à venir.")
+            )
+        return referred_on
+
     def clean_legal_rep_phone(self):
         return normalize_phone(self.cleaned_data["legal_rep_phone"])
 
@@ -215,7 +223,7 @@ class FollowUpForm(forms.ModelForm):
 
 class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label=_("Nouveau statut"), choices=Status.choices)
-    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = reason_field(label=_("Motif"))
 
 
 class JusticeMeasureForm(forms.ModelForm):
@@ -261,9 +269,7 @@ class HandOverForm(forms.Form):
     to_referent = forms.ModelChoiceField(
         label=_("Nouveau référent ou nouvelle référente"), queryset=User.objects.none()
     )
-    reason = forms.CharField(
-        label=_("Motif"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = reason_field(label=_("Motif"), required=False)
 
     def __init__(self, *args, participant, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -280,7 +286,7 @@ class StandInForm(forms.Form):
         queryset=User.objects.none(),
         help_text=_("Laisser vide pour mettre fin au remplacement."),
     )
-    stand_in_until = forms.DateField(label=_("Jusqu’au"), required=False, widget=date_widget())
+    stand_in_until = BoundedDateField(label=_("Jusqu’au"), required=False, widget=date_widget())
 
     def __init__(self, *args, participant, user, **kwargs):
         super().__init__(*args, **kwargs)

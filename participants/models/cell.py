@@ -4,6 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pacte.bounds import (
+    DATE_VALIDATORS,
+    TEXT_MAX,
+    date_constraint,
+    text_constraint,
+    text_validators,
+)
 from pacte.models import Territory
 from pacte.roles import Role
 from participants.models.participant import Participant
@@ -28,7 +35,7 @@ class CellMeetingQuerySet(models.QuerySet):
 
 class CellMeeting(models.Model):
     territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=DATE_VALIDATORS)
     starts_at = models.TimeField(_("heure"), null=True, blank=True)
     place = models.CharField(_("lieu"), max_length=200, blank=True)
     pilot = models.ForeignKey(
@@ -55,6 +62,7 @@ class CellMeeting(models.Model):
         verbose_name = _("réunion de la Cellule Emploi")
         verbose_name_plural = _("réunions de la Cellule Emploi")
         ordering = ["-held_on", "-pk"]
+        constraints = [date_constraint("cellmeeting", "held_on")]
 
     def __str__(self):
         return _("Cellule Emploi du %(d)s") % {"d": self.held_on.strftime("%d/%m/%Y")}
@@ -74,7 +82,9 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(default=0)
     reasons = models.JSONField(default=list)
     withdrawn = models.BooleanField(default=False)
-    decision = models.TextField(_("décision"), blank=True)
+    decision = models.TextField(
+        _("décision"), blank=True, max_length=TEXT_MAX, validators=text_validators()
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -92,7 +102,8 @@ class AgendaItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "participant"], name="agenda_item_one_per_participant"
-            )
+            ),
+            text_constraint("agendaitem", "decision"),
         ]
 
     def __str__(self):

@@ -3,6 +3,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pacte.bounds import (
+    DATE_VALIDATORS,
+    TEXT_MAX,
+    date_constraint,
+    text_constraint,
+    text_validators,
+)
 from participants.models.choices import JusticeKind
 from participants.models.participant import Participant
 
@@ -14,14 +21,16 @@ class JusticeMeasure(models.Model):
         Participant, on_delete=models.CASCADE, related_name="justice_measures"
     )
     kind = models.CharField(_("mesure"), max_length=30, choices=JusticeKind.choices)
-    starts_on = models.DateField(_("début"))
-    ends_on = models.DateField(_("fin"))
+    starts_on = models.DateField(_("début"), validators=DATE_VALIDATORS)
+    ends_on = models.DateField(_("fin"), validators=DATE_VALIDATORS)
     spip_counsellor = models.CharField(
         _("conseiller ou conseillère SPIP"), max_length=200, blank=True
     )
     out_from = models.TimeField(_("sortie autorisée à partir de"), null=True, blank=True)
     out_until = models.TimeField(_("retour obligatoire à"), null=True, blank=True)
-    notes = models.TextField(_("observations"), blank=True)
+    notes = models.TextField(
+        _("observations"), blank=True, max_length=TEXT_MAX, validators=text_validators()
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -41,6 +50,8 @@ class JusticeMeasure(models.Model):
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="justice_measure_ends_after_start",
             ),
+            date_constraint("justicemeasure", "starts_on", "ends_on"),
+            text_constraint("justicemeasure", "notes"),
         ]
 
     def __str__(self):

@@ -4,6 +4,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pacte.bounds import (
+    DATE_VALIDATORS,
+    REASON_MAX,
+    date_constraint,
+    text_constraint,
+    text_validators,
+)
 from pacte.models import Structure, Territory
 from participants.models.choices import (
     EducationLevel,
@@ -34,7 +41,7 @@ class Participant(models.Model):
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     search_name = models.CharField(max_length=210, editable=False, db_index=True)
-    birth_date = models.DateField(_("date de naissance"))
+    birth_date = models.DateField(_("date de naissance"), validators=DATE_VALIDATORS)
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     preferred_channel = models.CharField(
@@ -55,7 +62,7 @@ class Participant(models.Model):
     )
     legal_rep_email = models.EmailField(_("e-mail du représentant légal"), blank=True)
     legal_rep_consent_on = models.DateField(
-        _("accord du représentant légal le"), null=True, blank=True
+        _("accord du représentant légal le"), null=True, blank=True, validators=DATE_VALIDATORS
     )
 
     # Situation and wishes
@@ -85,7 +92,7 @@ class Participant(models.Model):
         related_name="referred_participants",
         verbose_name=_("orienté par"),
     )
-    referred_on = models.DateField(_("orienté le"))
+    referred_on = models.DateField(_("orienté le"), validators=DATE_VALIDATORS)
     referrer_name = models.CharField(_("personne qui oriente"), max_length=200, blank=True)
 
     # Follow-up
@@ -109,14 +116,26 @@ class Participant(models.Model):
         related_name="stand_in_for",
         verbose_name=_("remplaçant ou remplaçante"),
     )
-    stand_in_until = models.DateField(_("remplacement jusqu’au"), null=True, blank=True)
+    stand_in_until = models.DateField(
+        _("remplacement jusqu’au"), null=True, blank=True, validators=DATE_VALIDATORS
+    )
 
     # Consent and enrolment
-    consent_on = models.DateField(_("consentement recueilli le"), null=True, blank=True)
-    consent_scope = models.TextField(_("objet du consentement"), blank=True)
-    enrolled_on = models.DateField(_("entrée dans le programme le"))
+    consent_on = models.DateField(
+        _("consentement recueilli le"), null=True, blank=True, validators=DATE_VALIDATORS
+    )
+    consent_scope = models.TextField(
+        _("objet du consentement"),
+        blank=True,
+        max_length=REASON_MAX,
+        validators=text_validators(REASON_MAX),
+    )
+    enrolled_on = models.DateField(_("entrée dans le programme le"), validators=DATE_VALIDATORS)
     eligibility_override_reason = models.TextField(
-        _("motif d’inscription hors critères"), blank=True
+        _("motif d’inscription hors critères"),
+        blank=True,
+        max_length=REASON_MAX,
+        validators=text_validators(REASON_MAX),
     )
     last_follow_up_on = models.DateField(null=True, blank=True, editable=False)
 
@@ -134,6 +153,19 @@ class Participant(models.Model):
         verbose_name = _("jeune")
         verbose_name_plural = _("jeunes")
         ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            date_constraint(
+                "participant",
+                "birth_date",
+                "legal_rep_consent_on",
+                "referred_on",
+                "stand_in_until",
+                "consent_on",
+                "enrolled_on",
+            ),
+            text_constraint("participant", "consent_scope", REASON_MAX),
+            text_constraint("participant", "eligibility_override_reason", REASON_MAX),
+        ]
         indexes = [
             models.Index(fields=["territory", "status"]),
             models.Index(fields=["search_name", "birth_date"]),
@@ -184,10 +216,13 @@ class StatusChange(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("motif"), blank=True)
+    reason = models.TextField(
+        _("motif"), blank=True, max_length=REASON_MAX, validators=text_validators(REASON_MAX)
+    )
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
+        constraints = [text_constraint("statuschange", "reason", REASON_MAX)]
         # Exits of a period (dashboard, reports).
         indexes = [
             models.Index(
@@ -215,10 +250,13 @@ class ReferentChange(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("motif"), blank=True)
+    reason = models.TextField(
+        _("motif"), blank=True, max_length=REASON_MAX, validators=text_validators(REASON_MAX)
+    )
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
+        constraints = [text_constraint("referentchange", "reason", REASON_MAX)]
 
     def __str__(self):
         return f"{self.participant} : {self.from_referent} → {self.to_referent}"

@@ -6,6 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pacte.bounds import (
+    DATE_VALIDATORS,
+    TEXT_MAX,
+    date_constraint,
+    text_constraint,
+    text_validators,
+)
 from participants.models.choices import (
     FollowUpKind,
     OutcomeKind,
@@ -21,11 +28,17 @@ class FollowUp(models.Model):
         Participant, on_delete=models.CASCADE, related_name="follow_ups"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    happened_on = models.DateField(_("date"), default=timezone.localdate)
+    happened_on = models.DateField(
+        _("date"), default=timezone.localdate, validators=DATE_VALIDATORS
+    )
     kind = models.CharField(_("type de contact"), max_length=20, choices=FollowUpKind.choices)
-    summary = models.TextField(_("ce qui s’est dit"))
+    summary = models.TextField(
+        _("ce qui s’est dit"), max_length=TEXT_MAX, validators=text_validators()
+    )
     next_step = models.CharField(_("prochaine étape"), max_length=250, blank=True)
-    next_contact_on = models.DateField(_("prochain contact le"), null=True, blank=True)
+    next_contact_on = models.DateField(
+        _("prochain contact le"), null=True, blank=True, validators=DATE_VALIDATORS
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Who changed what, and when (simple-history).
@@ -34,6 +47,10 @@ class FollowUp(models.Model):
     class Meta:
         verbose_name = _("suivi")
         ordering = ["-happened_on", "-pk"]
+        constraints = [
+            date_constraint("followup", "happened_on", "next_contact_on"),
+            text_constraint("followup", "summary"),
+        ]
         indexes = [models.Index(fields=["participant", "-happened_on"])]
 
     def __str__(self):
@@ -57,7 +74,7 @@ class PlanAction(models.Model):
     status = models.CharField(
         _("état"), max_length=20, choices=PlanActionStatus.choices, default=PlanActionStatus.PLANNED
     )
-    due_on = models.DateField(_("échéance"), null=True, blank=True)
+    due_on = models.DateField(_("échéance"), null=True, blank=True, validators=DATE_VALIDATORS)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -66,6 +83,7 @@ class PlanAction(models.Model):
     class Meta:
         verbose_name = _("action du parcours")
         ordering = ["due_on", "pk"]
+        constraints = [date_constraint("planaction", "due_on")]
 
     def __str__(self):
         return f"{self.get_category_display()} : {self.description}"
@@ -74,7 +92,7 @@ class PlanAction(models.Model):
 class Outcome(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="outcomes")
     kind = models.CharField(_("solution"), max_length=20, choices=OutcomeKind.choices)
-    starts_on = models.DateField(_("début"))
+    starts_on = models.DateField(_("début"), validators=DATE_VALIDATORS)
     employer_name = models.CharField(_("employeur ou organisme"), max_length=200, blank=True)
     employer = models.ForeignKey(
         "partners.Partner",
@@ -95,6 +113,7 @@ class Outcome(models.Model):
     class Meta:
         verbose_name = _("sortie")
         ordering = ["-starts_on", "-pk"]
+        constraints = [date_constraint("outcome", "starts_on")]
 
     def __str__(self):
         return f"{self.get_kind_display()} depuis le {self.starts_on:%d/%m/%Y}"
@@ -111,7 +130,7 @@ class Task(models.Model):
     )
     kind = models.CharField(_("type"), max_length=20, choices=TaskKind.choices)
     title = models.CharField(_("tâche"), max_length=250)
-    due_on = models.DateField(_("échéance"))
+    due_on = models.DateField(_("échéance"), validators=DATE_VALIDATORS)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -127,6 +146,7 @@ class Task(models.Model):
     class Meta:
         verbose_name = _("tâche")
         ordering = ["due_on", "pk"]
+        constraints = [date_constraint("task", "due_on")]
         indexes = [
             models.Index(fields=["assignee", "done_at", "due_on"]),
             # Outcome checks due (needs attention): the open ones only.
