@@ -1,9 +1,14 @@
 import datetime as dt
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import (
+    FIRST_DATE,
+    LAST_DATE,
+    MAX_REASON,
     Event,
     EventPartner,
     InterviewOutcome,
@@ -18,11 +23,34 @@ from partners.models import JobOffer, Partner
 
 
 def date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return forms.DateInput(
+        attrs={"type": "date", "min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()},
+        format="%Y-%m-%d",
+    )
 
 
 def time_widget():
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def bound_numbers(form):
+    """Number fields take their bounds from the model's validators, so that the error names
+    the real bound (not the column's 0) and the browser's input gets its min and max."""
+    for name, field in list(form.fields.items()):
+        if not isinstance(field, forms.IntegerField):
+            continue
+        model_field = form._meta.model._meta.get_field(name)
+        validators = model_field.validators
+        form.fields[name] = model_field.formfield(
+            min_value=max(
+                (v.limit_value for v in validators if isinstance(v, MinValueValidator)),
+                default=None,
+            ),
+            max_value=min(
+                (v.limit_value for v in validators if isinstance(v, MaxValueValidator)),
+                default=None,
+            ),
+        )
 
 
 class EventForm(forms.ModelForm):
@@ -50,10 +78,24 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_numbers(self)
         self.fields["staff"].queryset = User.objects.filter(
             role=Role.COUNSELLOR, is_active=True, structure__territory_id=user.territory_id
         ).select_related("structure")
         self.fields["staff"].label_from_instance = lambda u: f"{u} — {u.structure}"
+        if self.instance.pk is None:
+            self.fields["date"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def clean_date(self):
+        """A new event, or a new date, is today or later (those invited are told of it)."""
+        date = self.cleaned_data["date"]
+        if (self.instance.pk is None or date != self.instance.date) and (
+            date < timezone.localdate()
+        ):
+            raise forms.ValidationError(
+                _("Cette date est passée : choisissez aujourd’hui ou un jour à venir.")
+            )
+        return date
 
     def clean(self):
         data = super().clean()
@@ -84,11 +126,17 @@ class WithdrawForm(forms.Form):
 
 class WalkInForm(forms.Form):
     participant = forms.ModelChoiceField(
-        label=_("Jeune venu sans inscription"), queryset=Participant.objects.none()
+        label=_("Jeune venu sans inscription"),
+        queryset=Participant.objects.none(),
+        error_messages={
+            "required": _("choisissez le jeune à admettre."),
+            "invalid_choice": _("choisissez le jeune à admettre."),
+        },
     )
     reason = forms.CharField(
         label=_("Motif (si le Café-métiers est complet)"),
         required=False,
+        max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -105,6 +153,7 @@ class WorkshopForm(forms.ModelForm):
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_numbers(self)
         self.event = event
         self.fields["facilitator"].queryset = Partner.objects.filter(
             territory_id=event.territory_id, is_active=True
@@ -136,6 +185,7 @@ class EventPartnerForm(forms.ModelForm):
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_numbers(self)
         self.fields["partner"].queryset = Partner.objects.filter(
             territory_id=event.territory_id, is_active=True
         ).exclude(pk__in=event.partners.values("partner"))
@@ -168,6 +218,7 @@ class RecruiterTableForm(forms.ModelForm):
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_numbers(self)
         self.event = event
         self.fields["partner"].queryset = Partner.objects.filter(
             territory_id=event.territory_id, is_active=True
@@ -179,12 +230,22 @@ class RecruiterTableForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         start, end, recruiter = data.get("starts_at"), data.get("ends_at"), data.get("recruiter")
+        minutes = data.get("slot_minutes")
         if (
             start
             and end
             and (end <= start or start < self.event.starts_at or end > self.event.ends_at)
         ):
             self.add_error("ends_at", _("Les entretiens ont lieu pendant le Café-métiers."))
+        elif (
+            start
+            and end
+            and minutes
+            and not RecruiterTable(starts_at=start, ends_at=end, slot_minutes=minutes).slots()
+        ):
+            self.add_error(
+                "slot_minutes", _("Un entretien au moins doit tenir entre le début et la fin.")
+            )
         partner = data.get("partner")
         if (
             recruiter
@@ -219,6 +280,10 @@ class InterviewOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Suite donnée"),
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("choisissez-en une."),
+            "invalid_choice": _("choisissez-en une."),
+        },
         choices=[
             (c.value, c.label)
             for c in InterviewOutcome
@@ -238,3 +303,12 @@ class InterviewOutcomeForm(forms.Form):
         ],
     )
     reason = forms.CharField(label=_("Motif (si non retenu)"), required=False, max_length=250)
+
+
+def errors_as_sentences(form) -> list[str]:
+    """The form's errors as sentences, for a page that answers with a message."""
+    sentences = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        sentences += [f"{label} : {error}" if label else str(error) for error in errors]
+    return sentences

@@ -1,5 +1,14 @@
 """Job-dating at the Café-métiers: booking slots, the automatic proposal, outcomes,
-closing the day (no-shows become tasks)."""
+closing the day (no-shows become tasks).
+
+Row locks, always in this order (a proposal and manual bookings that took them in two
+orders deadlocked under load, #15): the event first, then its tables by id, then its
+registrations by id, then workshops. Whatever books an interview or changes a person's
+afternoon locks the event first, so the bookings of one event happen one after the other
+and each sees the last one's slots; nothing locks a table or a registration of an event
+whose lock it does not hold (an outcome locks its interview row only). The writes of
+events.services follow the same order: the event, then the registration.
+"""
 
 import datetime as dt
 
@@ -13,7 +22,6 @@ from events.models import (
     EventStatus,
     Interview,
     InterviewOutcome,
-    RecruiterTable,
     RegistrationStatus,
 )
 from pacte import audit
@@ -48,10 +56,31 @@ def _busy(registration, starts_at, ends_at) -> str | None:
     return None
 
 
+def _locked_event(event_id) -> Event:
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def _locked_tables(event):
+    """The event's tables, locked by id (the event's lock is held)."""
+    return event.tables.select_related("partner").select_for_update(of=("self",)).order_by("pk")
+
+
+def _locked_registrations(queryset):
+    """Registrations locked by id, without their joined rows (the event's lock is held)."""
+    return queryset.select_for_update(of=("self",)).order_by("pk")
+
+
 @transaction.atomic
 def interview_book(*, by, table, registration, starts_at) -> Interview:
-    table = RecruiterTable.objects.select_for_update().select_related("event").get(pk=table.pk)
-    if registration.event_id != table.event_id:
+    event = _locked_event(table.event_id)
+    table = _locked_tables(event).get(pk=table.pk)
+    table.event = event
+    registration = (
+        _locked_registrations(event.registrations.select_related("participant"))
+        .filter(pk=registration.pk)
+        .first()
+    )
+    if registration is None:
         raise DomainError(_("Ce jeune n’est pas inscrit à ce Café-métiers."))
     if not permissions.can_register(by, table.event, registration.participant):
         raise DomainError(_("Vous ne pouvez pas inscrire ce jeune au job-dating."))
@@ -82,21 +111,23 @@ def _wishes_match(participant, partner) -> bool:
 def propose_schedule(*, by, event) -> int:
     """Fill the free slots: each table takes, slot by slot, a person whose wishes match its
     sector, who is free then and has not met this table yet; fewest interviews first."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = _locked_event(event.pk)
     if not permissions.can_manage_event(by, event):
         raise DomainError(_("Seule la coordination prépare le planning du job-dating."))
+    tables = list(_locked_tables(event))
     registrations = list(
-        event.registrations.filter(status__in=BOOKABLE)
-        .select_related("participant")
-        .prefetch_related("workshops", "interviews")
-        .order_by("pk")
+        _locked_registrations(
+            event.registrations.filter(status__in=BOOKABLE)
+            .select_related("participant")
+            .prefetch_related("workshops", "interviews")
+        )
     )
     agenda = {
         r.pk: [(i.starts_at, i.ends_at, i.table_id) for i in r.interviews.all()]
         for r in registrations
     }
     booked = 0
-    for table in event.tables.select_related("partner").order_by("pk"):
+    for table in tables:
         taken = set(table.interviews.values_list("starts_at", flat=True))
         for starts_at in table.slots():
             if starts_at in taken:
@@ -134,8 +165,10 @@ def can_record(user, interview) -> bool:
 def interview_record(*, by, interview, outcome, contract_type="", reason="") -> Interview:
     """The recruiter says how it went. Positive outcomes become a task for the counsellor;
     a hire or an immersion is recorded as the participant's outcome."""
+    # The interview's row only: locking the joined event, table and registration too
+    # would take them out of order (see the module's docstring).
     interview = (
-        Interview.objects.select_for_update()
+        Interview.objects.select_for_update(of=("self",))
         .select_related("table__partner", "table__event", "registration__participant__referent")
         .get(pk=interview.pk)
     )
@@ -189,7 +222,7 @@ def interview_record(*, by, interview, outcome, contract_type="", reason="") -> 
 @transaction.atomic
 def event_close(*, by, event) -> dict:
     """End of the day: who did not come is absent, and each absence is a call to make."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = _locked_event(event.pk)
     if not permissions.can_manage_event(by, event):
         raise DomainError(_("Seule la coordination clôture un Café-métiers."))
     expected = event.registrations.filter(

@@ -1,5 +1,7 @@
 """Job-dating pages: tables, the recruiter's screen (phone first), the day's report."""
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -15,7 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events import job_dating, permissions, selectors
-from events.forms import InterviewBookForm, InterviewOutcomeForm, RecruiterTableForm
+from events.forms import (
+    InterviewBookForm,
+    InterviewOutcomeForm,
+    RecruiterTableForm,
+    errors_as_sentences,
+)
 from events.models import Interview, InterviewOutcome, RecruiterTable, RegistrationStatus
 from events.selectors import registration_in_scope
 from pacte import audit
@@ -121,7 +128,8 @@ def interview_record(request, pk):
     _table(request, interview.table_id)
     form = InterviewOutcomeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choisissez la suite donnée à l’entretien."))
+        for message in errors_as_sentences(form):
+            messages.error(request, message)
     else:
         try:
             job_dating.interview_record(by=request.user, interview=interview, **form.cleaned_data)
@@ -197,6 +205,11 @@ def recruiter_access(request, token):
         return render(
             request, "events/recruiter_access.html", {"table": table, "valid": False}, status=403
         )
+    # An account locked out after too many wrong passwords (django-axes) is not opened by
+    # its link either: the same page as at the password login, and no session.
+    credentials = {"username": table.recruiter.username}
+    if not AxesProxyHandler.is_allowed(request, credentials=credentials):
+        return get_lockout_response(request, credentials=credentials)
     if request.method == "POST":
         login(request, table.recruiter, backend="pacte.auth_backends.AccountBackend")
         audit.log_write(user=table.recruiter, obj=table)

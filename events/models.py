@@ -2,12 +2,43 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from pacte.models import Territory
 from participants.models import Participant
 from partners.models import JobOffer, Partner
+
+# Bounds of what people type (#15), held by the forms (validators) and by the database
+# (check constraints): what a Café-métiers can be, nothing a typo or a probe could blow up.
+FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+MAX_CAPACITY = 1000  # places of an event or of a workshop
+MAX_RECRUITERS = 20  # recruiters one partner brings
+MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 120  # one job-dating interview
+# A whole day of the shortest interviews: no table ever lists more slots than that.
+MAX_SLOTS = 24 * 60 // MIN_SLOT_MINUTES
+MAX_TEXT = 10_000  # a free text (an event's presentation)
+MAX_REASON = 2_000  # a motive (admission beyond capacity)
+
+
+def date_validators():
+    return [
+        MinValueValidator(FIRST_DATE, _("Choisissez une date à partir du 1er janvier 1990.")),
+        MaxValueValidator(LAST_DATE, _("Choisissez une date jusqu’au 31 décembre 2100 au plus.")),
+    ]
+
+
+def bounded(field, low, high) -> Q:
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+def text_bounded(field, limit):
+    """A length check the database does cheaply (LENGTH counts characters)."""
+    return LessThanOrEqual(Length(field), limit)
 
 
 class EventStatus(models.TextChoices):
@@ -22,16 +53,18 @@ class Event(models.Model):
 
     territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("titre"), max_length=200, default="Café-métiers")
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=date_validators())
     starts_at = models.TimeField(_("début"))
     ends_at = models.TimeField(_("fin"))
     venue = models.CharField(_("lieu"), max_length=200)
     address = models.CharField(_("adresse"), max_length=250)
-    capacity = models.PositiveIntegerField(_("places"))
+    capacity = models.PositiveIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)]
+    )
     status = models.CharField(
         _("état"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
-    description = models.TextField(_("présentation"), blank=True)
+    description = models.TextField(_("présentation"), blank=True, max_length=MAX_TEXT)
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -52,7 +85,16 @@ class Event(models.Model):
         ordering = ["-date", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
+                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=bounded("date", FIRST_DATE, LAST_DATE), name="event_date_bounded"
+            ),
+            models.CheckConstraint(
+                condition=bounded("capacity", 1, MAX_CAPACITY), name="event_capacity_bounded"
+            ),
+            models.CheckConstraint(
+                condition=text_bounded("description", MAX_TEXT), name="event_description_bounded"
             ),
         ]
 
@@ -77,7 +119,11 @@ class EventPartner(models.Model):
     role = models.CharField(
         _("rôle"), max_length=20, choices=PartnerRole.choices, default=PartnerRole.JOB_DATING
     )
-    recruiters = models.PositiveSmallIntegerField(_("nombre de recruteurs"), default=1)
+    recruiters = models.PositiveSmallIntegerField(
+        _("nombre de recruteurs"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RECRUITERS)],
+    )
 
     offers = models.ManyToManyField(
         JobOffer,
@@ -90,7 +136,11 @@ class EventPartner(models.Model):
         verbose_name = _("partenaire présent")
         ordering = ["partner__name"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "partner"], name="event_partner_once")
+            models.UniqueConstraint(fields=["event", "partner"], name="event_partner_once"),
+            models.CheckConstraint(
+                condition=bounded("recruiters", 1, MAX_RECRUITERS),
+                name="event_partner_recruiters_bounded",
+            ),
         ]
 
     def __str__(self):
@@ -112,7 +162,9 @@ class Workshop(models.Model):
     starts_at = models.TimeField(_("début"))
     ends_at = models.TimeField(_("fin"))
     room = models.CharField(_("salle"), max_length=100, blank=True)
-    capacity = models.PositiveIntegerField(_("places"))
+    capacity = models.PositiveIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)]
+    )
     facilitator = models.ForeignKey(
         Partner,
         on_delete=models.PROTECT,
@@ -125,6 +177,14 @@ class Workshop(models.Model):
     class Meta:
         verbose_name = _("atelier")
         ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="workshop_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=bounded("capacity", 1, MAX_CAPACITY), name="workshop_capacity_bounded"
+            ),
+        ]
 
     def __str__(self):
         return self.title or self.get_kind_display()
@@ -171,7 +231,9 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     walk_in = models.BooleanField(_("venu sans inscription"), default=False)
-    over_capacity_reason = models.TextField(_("motif d’admission au-delà des places"), blank=True)
+    over_capacity_reason = models.TextField(
+        _("motif d’admission au-delà des places"), blank=True, max_length=MAX_REASON
+    )
     reminders_paused = models.BooleanField(_("rappels suspendus"), default=False)
     workshops = models.ManyToManyField(Workshop, blank=True, related_name="registrations")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -183,6 +245,10 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "participant"], name="registration_once_per_event"
+            ),
+            models.CheckConstraint(
+                condition=text_bounded("over_capacity_reason", MAX_REASON),
+                name="registration_reason_bounded",
             ),
         ]
         indexes = [models.Index(fields=["event", "status"])]
@@ -247,7 +313,11 @@ class RecruiterTable(models.Model):
     label = models.CharField(_("table"), max_length=100, blank=True)
     starts_at = models.TimeField(_("premier entretien"))
     ends_at = models.TimeField(_("fin des entretiens"))
-    slot_minutes = models.PositiveSmallIntegerField(_("durée d’un entretien (minutes)"), default=15)
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("durée d’un entretien (minutes)"),
+        default=15,
+        validators=[MinValueValidator(MIN_SLOT_MINUTES), MaxValueValidator(MAX_SLOT_MINUTES)],
+    )
     # The recruiter's personal sign-in link, valid on the event's day only.
     access_token = models.CharField(
         max_length=64, unique=True, default=new_check_in_token, editable=False
@@ -256,20 +326,30 @@ class RecruiterTable(models.Model):
     class Meta:
         verbose_name = _("table de job-dating")
         ordering = ["event", "partner__name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="table_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=bounded("slot_minutes", MIN_SLOT_MINUTES, MAX_SLOT_MINUTES),
+                name="table_slot_minutes_bounded",
+            ),
+        ]
 
     def __str__(self):
         return self.label or str(self.partner)
 
     def slots(self):
-        """The start times of the table's interviews."""
+        """The start times of the table's interviews: a count, never an open loop (a length
+        of 0 minutes once looped until the memory ran out), and none for a length out of
+        bounds."""
+        if not MIN_SLOT_MINUTES <= (self.slot_minutes or 0) <= MAX_SLOT_MINUTES:
+            return []
         start = dt.datetime.combine(dt.date.min, self.starts_at)
         end = dt.datetime.combine(dt.date.min, self.ends_at)
         step = dt.timedelta(minutes=self.slot_minutes)
-        times = []
-        while start + step <= end:
-            times.append(start.time())
-            start += step
-        return times
+        count = min(max((end - start) // step, 0), MAX_SLOTS)
+        return [(start + index * step).time() for index in range(count)]
 
 
 class InterviewOutcome(models.TextChoices):

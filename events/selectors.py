@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
-from events.models import Event, Registration, RegistrationStatus
+from events.models import Event, RecruiterTable, Registration, RegistrationStatus
 from pacte.roles import Role
 from participants.eligibility import search_key
 from participants.models import JusticeMeasure, Participant
@@ -14,6 +14,12 @@ Status = RegistrationStatus
 
 
 PICK_LIMIT = 30
+# A name searched is a few words: what is typed beyond adds no filter (and no loop).
+SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS = 100, 5
+
+
+def search_words(query) -> list[str]:
+    return search_key(query[:SEARCH_MAX_LENGTH]).split()[:SEARCH_MAX_WORDS]
 
 
 def participants_matching(queryset, query, *, limit=PICK_LIMIT):
@@ -22,7 +28,7 @@ def participants_matching(queryset, query, *, limit=PICK_LIMIT):
     What a select offers to pick from (invite, admit a walk-in): never a whole
     territory, which counts thousands of people at national scale.
     """
-    words = search_key(query).split()
+    words = search_words(query)
     if not words:
         return queryset.none()
     for word in words:
@@ -32,8 +38,14 @@ def participants_matching(queryset, query, *, limit=PICK_LIMIT):
 
 
 def events_visible_to(user):
+    """Every event for the administrator; a recruiter's, those where they hold a table;
+    the territory's for the others."""
     if user.role == Role.ADMINISTRATOR:
         return Event.objects.all()
+    if user.role == Role.RECRUITER:
+        return Event.objects.filter(
+            pk__in=RecruiterTable.objects.filter(recruiter_id=user.pk).values("event_id")
+        )
     if user.territory_id is None:
         return Event.objects.none()
     return Event.objects.filter(territory_id=user.territory_id)
@@ -68,7 +80,7 @@ def check_in_list(event, query=""):
         .only("id", "status", "participant__first_name", "participant__last_name", "event_id")
         .select_related("participant")
     )
-    for word in search_key(query).split():
+    for word in search_words(query):
         registrations = registrations.filter(participant__search_name__contains=word)
     return registrations.order_by("participant__last_name", "participant__first_name", "pk")
 

@@ -1,5 +1,6 @@
 """Writes on Café-métiers. Places are counted under a lock on the event row, so the
-capacity holds when many people confirm at the same moment."""
+capacity holds when many people confirm at the same moment. Locks are taken in one order,
+the event first, then the registration (see events.job_dating)."""
 
 from django.db import transaction
 from django.db.models import F
@@ -25,6 +26,20 @@ def convocations_send(*, event) -> int:
     """Send every standing invitation its convocation (idempotent: what was sent stays sent)."""
     standing = event.registrations.filter(status__in=[Status.INVITED, Status.CONFIRMED])
     return sum(len(send_convocation(r)) for r in standing.select_related("participant", "event"))
+
+
+@transaction.atomic
+def event_create(*, by, form) -> Event:
+    """Save a new event of the coordinator's territory with its staff and its log entry:
+    all of it, or nothing."""
+    if not permissions.can_manage_events(by):
+        raise DomainError(_("Seule la coordination crée un Café-métiers."))
+    event = form.save(commit=False)
+    event.territory_id, event.created_by = by.territory_id, by
+    event.save()
+    form.save_m2m()
+    audit.log_write(user=by, obj=event, created=True)
+    return event
 
 
 # What those invited must be told of when it changes.
@@ -98,8 +113,13 @@ def registration_invite(*, by, event, participant) -> Registration:
     return registration
 
 
+@transaction.atomic
 def registrations_invite(*, by, event, participants) -> dict:
-    """Invite many at once; those already registered are skipped, not errors."""
+    """Invite many at once, in one transaction: a failure midway keeps none of them (and
+    sends no convocation). Those already registered are skipped, not errors."""
+    event = _locked_event(event)
+    if not permissions.can_manage_event(by, event):
+        raise DomainError(_("Seule la coordination du territoire invite en nombre."))
     done = {"invited": 0, "waiting": 0, "skipped": 0}
     for participant in participants:
         try:
@@ -255,6 +275,9 @@ def attendance_mark(*, by, event, present_ids) -> dict:
 @transaction.atomic
 def workshop_join(*, by, registration, workshop: Workshop):
     """A participant's workshops never overlap, and a workshop holds its capacity."""
+    # The event first, as every booking of the afternoon: an interview booked meanwhile
+    # sees this workshop (see events.job_dating).
+    _locked_event(registration.event)
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     if workshop.event_id != registration.event_id:
         raise DomainError(_("Cet atelier n’appartient pas à ce Café-métiers."))

@@ -17,6 +17,7 @@ from events.forms import (
     WithdrawForm,
     WorkshopChoiceForm,
     WorkshopForm,
+    errors_as_sentences,
 )
 from events.models import Registration, RegistrationStatus
 from pacte import audit
@@ -30,6 +31,20 @@ from participants.selectors import participants_for_list
 def _require(allowed):
     if not allowed:
         raise PermissionDenied
+
+
+# Each page first finds its object in the user's scope (what they may not see is a 404,
+# for a recruiter probing event ids too), then checks the rule it needs (a 403).
+
+
+def _event(request, pk):
+    return get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+
+
+def _ids(values, limit=None) -> list[int]:
+    """The ids a form posted, without what is not one (a 404 or a 500 otherwise)."""
+    ids = [int(v) for v in values if v.isdecimal() and len(v) <= 18]
+    return ids[:limit]
 
 
 @rule_required(permissions.can_list_events)
@@ -51,19 +66,14 @@ def event_list(request):
 def event_create(request):
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        event = form.save(commit=False)
-        event.territory_id = request.user.territory_id
-        event.created_by = request.user
-        event.save()
-        form.save_m2m()
-        audit.log_write(user=request.user, obj=event, created=True)
+        event = services.event_create(by=request.user, form=form)
         messages.success(request, _("Le Café-métiers est créé."))
         return redirect("events:detail", pk=event.pk)
     return render(request, "events/event_form.html", {"form": form, "event": None})
 
 
 def event_update(request, pk):
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    event = _event(request, pk)
     _require(permissions.can_manage_event(request.user, event))
     was_open = event.status == "open"
     form = EventForm(request.POST or None, instance=event, user=request.user)
@@ -100,15 +110,15 @@ def _invitable(user, event):
     )
 
 
-@rule_required(permissions.can_list_events)
 def event_detail(request, pk):
     event = selectors.event_for_page(request.user, pk)
+    _require(permissions.can_list_events(request.user))
     registrations = list(selectors.registrations_for(request.user, event))
     audit.log_list(request, "registration", len(registrations))
     can_invite = request.user.role in {"coordinator", "counsellor"} and (
         event.territory_id == request.user.territory_id
     )
-    invite_query = request.GET.get("inviter", "").strip()
+    invite_query = request.GET.get("inviter", "")[: selectors.SEARCH_MAX_LENGTH].strip()
     return render(
         request,
         "events/event_detail.html",
@@ -136,10 +146,10 @@ def event_detail(request, pk):
     )
 
 
-@rule_required(permissions.can_list_events)
 @require_POST
 def registration_create(request, pk):
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    event = _event(request, pk)
+    _require(permissions.can_list_events(request.user))
     form = InviteForm(request.POST, participants=_invitable(request.user, event))
     if form.is_valid():
         try:
@@ -166,17 +176,20 @@ def _announce(request, registration):
         messages.success(request, _("%(p)s est invité(e).") % {"p": registration.participant})
 
 
-@rule_required(permissions.can_manage_events)
+# As many as the page lists, and as many invited in one go.
+BULK_LIMIT = 500
+
+
 def bulk_invite(request, pk):
     """Invite every participant of a filtered list at once."""
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    event = _event(request, pk)
     _require(permissions.can_manage_event(request.user, event))
     participant_filter = ParticipantFilter(
         request.GET or None, queryset=participants_for_list(request.user), user=request.user
     )
     candidates = participant_filter.qs.filter(pk__in=_invitable(request.user, event))
     if request.method == "POST":
-        chosen = candidates.filter(pk__in=request.POST.getlist("participants"))
+        chosen = candidates.filter(pk__in=_ids(request.POST.getlist("participants"), BULK_LIMIT))
         done = services.registrations_invite(by=request.user, event=event, participants=chosen)
         messages.success(
             request,
@@ -184,7 +197,7 @@ def bulk_invite(request, pk):
             % {"i": done["invited"], "w": done["waiting"], "s": done["skipped"]},
         )
         return redirect("events:detail", pk=event.pk)
-    candidates = list(candidates[:500])
+    candidates = list(candidates[:BULK_LIMIT])
     audit.log_list(request, "participant", len(candidates))
     return render(
         request,
@@ -198,10 +211,12 @@ def bulk_invite(request, pk):
 
 
 def _registration(request, pk):
-    return selectors.registration_in_scope(request.user, pk)
+    """A registration in the user's scope (404), for a role that works on events (403)."""
+    registration = selectors.registration_in_scope(request.user, pk)
+    _require(permissions.can_list_events(request.user))
+    return registration
 
 
-@rule_required(permissions.can_list_events)
 @require_POST
 def registration_confirm(request, pk):
     registration = _registration(request, pk)
@@ -216,7 +231,6 @@ def registration_confirm(request, pk):
     return redirect("events:detail", pk=registration.event_id)
 
 
-@rule_required(permissions.can_list_events)
 @require_POST
 def registration_withdraw(request, pk):
     registration = _registration(request, pk)
@@ -244,7 +258,7 @@ def registration_withdraw(request, pk):
 
 
 def _managed_event(request, pk):
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    event = _event(request, pk)
     _require(permissions.can_manage_event(request.user, event))
     return event
 
@@ -289,7 +303,6 @@ def workshop_attendance_sheet(request, pk, workshop_pk):
     return attendance_sheet_pdf(request, event, workshop)
 
 
-@rule_required(permissions.can_list_events)
 @require_POST
 def registration_workshop(request, pk):
     """Put a registered participant in a workshop (never two at the same time)."""
@@ -313,7 +326,6 @@ def registration_workshop(request, pk):
     return redirect("events:detail", pk=registration.event_id)
 
 
-@rule_required(permissions.can_list_events)
 @require_POST
 def registration_reminders(request, pk):
     """Pause (or resume) the reminders for one young person."""
@@ -336,7 +348,7 @@ def registration_reminders(request, pk):
 
 
 def _staff_event(request, pk):
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    event = _event(request, pk)
     if not permissions.is_check_in_staff(request.user, event):
         raise Http404
     return event
@@ -344,7 +356,7 @@ def _staff_event(request, pk):
 
 def check_in(request, pk):
     event = _staff_event(request, pk)
-    query = request.GET.get("q", "")
+    query = request.GET.get("q", "")[: selectors.SEARCH_MAX_LENGTH]
     registrations = list(selectors.check_in_list(event, query))
     audit.log_list(request, "registration", len(registrations))
     context = {
@@ -429,13 +441,14 @@ def walk_in(request, pk):
                 request, _("%(p)s est admis(e).") % {"p": form.cleaned_data["participant"]}
             )
     else:
-        messages.error(request, _("Choisissez le jeune à admettre."))
+        for message in errors_as_sentences(form):
+            messages.error(request, message)
     return redirect("events:check_in", pk=event.pk)
 
 
 def attendance(request, pk):
     """After a day on paper: tick who signed the sheet."""
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    event = _event(request, pk)
     _require(permissions.can_manage_event(request.user, event))
     expected = (
         event.registrations.filter(
@@ -451,7 +464,7 @@ def attendance(request, pk):
     )
     if request.method == "POST":
         counts = services.attendance_mark(
-            by=request.user, event=event, present_ids=request.POST.getlist("present")
+            by=request.user, event=event, present_ids=_ids(request.POST.getlist("present"))
         )
         messages.success(
             request,
@@ -464,7 +477,7 @@ def attendance(request, pk):
 
 
 def _event_document(request, pk, builder, *args):
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    event = _event(request, pk)
     _require(permissions.can_manage_event(request.user, event))
     audit.log_list(request, "registration", event.registrations.count(), action="export")
     return builder(request, event, *args)

@@ -1,18 +1,21 @@
 """Capacity holds when many people act at the same moment (PostgreSQL, real threads)."""
 
 import datetime as dt
+import functools
 import threading
 
 import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from events import services
-from events.models import Event, Registration, RegistrationStatus
+from events import job_dating, services
+from events.models import Event, Interview, RecruiterTable, Registration, RegistrationStatus
 from pacte.exceptions import DomainError
 from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
 from pacte.roles import Role
 from participants.factories import ParticipantFactory, ProgrammeYearFactory
+from partners.models import Partner
+from tests.partners.factories import fictitious_siret
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -49,7 +52,9 @@ def setting():
 
 
 def run_together(action, items):
-    """Start every action at the same instant, each in its own thread and connection."""
+    """Start every action at the same instant, each in its own thread and connection.
+    What each returned or raised is an outcome: a refusal (DomainError) is an answer,
+    anything else (a deadlock, a broken constraint) a failure the test can see."""
     barrier = threading.Barrier(len(items))
     outcomes = []
     lock = threading.Lock()
@@ -58,7 +63,7 @@ def run_together(action, items):
         try:
             barrier.wait(timeout=10)
             result = action(item)
-        except DomainError as error:
+        except Exception as error:
             result = error
         finally:
             connections.close_all()
@@ -119,3 +124,59 @@ def test_concurrent_check_ins_of_one_person_are_one_check_in(setting):
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.PRESENT
     assert Registration.objects.filter(event=event, status="present").count() == 1
+
+
+def test_proposals_and_manual_bookings_at_once_take_their_locks_in_one_order(setting):
+    """Once 6 of 9 requests ended in a 500 (deadlock) with 2 × 8 threads. Every booking
+    locks the event first, then the table, then the registration: they queue, none fails,
+    and each sees the slots the previous one took."""
+    coordinator, event, participants = setting
+    registrations = [
+        services.registration_invite(by=coordinator, event=event, participant=p)
+        for p in participants
+    ]
+    tables = [
+        RecruiterTable.objects.create(
+            event=event,
+            partner=Partner.objects.create(
+                territory=event.territory,
+                name=f"Entreprise {n}",
+                kind="employer",
+                siret=fictitious_siret(100 + n),
+            ),
+            starts_at=dt.time(16),
+            ends_at=dt.time(17),
+            slot_minutes=15,
+        )
+        for n in range(4)
+    ]
+    proposals = [
+        functools.partial(job_dating.propose_schedule, by=coordinator, event=event)
+        for _ in range(8)
+    ]
+    # Eight people, each at one table at 16:00 or 16:15: the slots the proposals want too.
+    bookings = [
+        functools.partial(
+            job_dating.interview_book,
+            by=coordinator,
+            table=tables[n % 4],
+            registration=registrations[n],
+            starts_at=dt.time(16, 15 * (n // 4)),
+        )
+        for n in range(8)
+    ]
+
+    outcomes = run_together(lambda act: act(), proposals + bookings)
+
+    assert len(outcomes) == 16
+    failures = [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, DomainError)]
+    assert failures == []
+    proposed = sum(o for o in outcomes if type(o) is int)
+    booked = sum(isinstance(o, Interview) for o in outcomes)
+    interviews = Interview.objects.filter(table__event=event)
+    assert interviews.count() == proposed + booked > 0
+    # Nobody twice at the same time, no slot taken twice.
+    assert len(set(interviews.values_list("registration_id", "starts_at"))) == interviews.count()
+    assert len(set(interviews.values_list("table_id", "starts_at"))) == interviews.count()
+    # The last proposal saw every booking: nothing is left to propose.
+    assert job_dating.propose_schedule(by=coordinator, event=event) == 0

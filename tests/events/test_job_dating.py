@@ -1,8 +1,11 @@
 """Job-dating: booking, the automatic proposal, the recruiter's screen, the day's report."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events import job_dating
@@ -373,3 +376,72 @@ def test_the_table_and_the_personal_schedules_print(client_for, day):
     assert participant.last_name not in table_text.replace(f"{participant.last_name[0]}.", "")
     assert "Entretien avec Lidl" in own_text
     assert "Pacte" not in own_text
+
+
+def test_the_recruiters_link_refuses_an_account_locked_out_after_wrong_passwords(client, day):
+    table = day["tables"]["retail"]
+    for _ in range(5):
+        client.post(
+            reverse("login"), {"username": day["recruiter"].username, "password": "mauvais"}
+        )
+    url = reverse("events:recruiter_access", args=[table.access_token])
+
+    page = client.get(url)
+    response = client.post(url)
+
+    assert page.status_code == response.status_code == 429
+    assert "Connexion temporairement bloquée" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("events:table", args=[table.pk])).status_code == 302
+
+
+def test_the_recruiters_link_still_opens_when_another_account_is_locked_out(client, day):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "t-conseiller", "password": "mauvais"})
+    url = reverse("events:recruiter_access", args=[day["tables"]["retail"].access_token])
+
+    response = client.post(url)
+
+    assert response["Location"] == reverse("events:table", args=[day["tables"]["retail"].pk])
+    assert int(client.session["_auth_user_id"]) == day["recruiter"].pk
+
+
+# Locks: the event, then its tables by id, then registrations by id (events.job_dating).
+# On PostgreSQL each of these reads is a SELECT … FOR UPDATE; tests/events/test_concurrency.py
+# runs a proposal against manual bookings with real threads.
+
+
+def tables_read(queries):
+    """The main table of each SELECT, in order."""
+    return [
+        re.search(r'FROM "(\w+)"', query["sql"]).group(1)
+        for query in queries
+        if query["sql"].startswith("SELECT")
+    ]
+
+
+def test_a_booking_reads_the_event_then_the_table_then_the_registration(day):
+    with CaptureQueriesContext(connection) as queries:
+        job_dating.interview_book(
+            by=day["coordinator"],
+            table=day["tables"]["retail"],
+            registration=day["registrations"][0],
+            starts_at=dt.time(16),
+        )
+
+    assert tables_read(queries)[:3] == [
+        "events_event",
+        "events_recruitertable",
+        "events_registration",
+    ]
+
+
+def test_the_proposal_reads_the_event_then_the_tables_then_the_registrations(day):
+    with CaptureQueriesContext(connection) as queries:
+        job_dating.propose_schedule(by=day["coordinator"], event=day["event"])
+
+    assert tables_read(queries)[:3] == [
+        "events_event",
+        "events_recruitertable",
+        "events_registration",
+    ]
