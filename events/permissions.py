@@ -4,7 +4,8 @@ from django.utils import timezone
 
 from pacte.roles import Role
 
-EVENT_ROLES = {Role.ADMINISTRATOR, Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR}
+# Administration is technical: an event's pages list the young people invited.
+EVENT_ROLES = {Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR}
 
 
 def can_list_events(user) -> bool:

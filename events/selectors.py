@@ -38,10 +38,10 @@ def participants_matching(queryset, query, *, limit=PICK_LIMIT):
 
 
 def events_visible_to(user):
-    """Every event for the administrator; a recruiter's, those where they hold a table;
-    the territory's for the others."""
+    """A recruiter's, those where they hold a table; the territory's for the staff; none
+    for the administrator (an event's pages list the young people invited)."""
     if user.role == Role.ADMINISTRATOR:
-        return Event.objects.all()
+        return Event.objects.none()
     if user.role == Role.RECRUITER:
         return Event.objects.filter(
             pk__in=RecruiterTable.objects.filter(recruiter_id=user.pk).values("event_id")

@@ -258,9 +258,11 @@ def staff_only(**overrides):
 
 
 def event_managers(**overrides):
+    """An event's management pages: the coordination of its territory; out of scope (404)
+    for another territory and for the administrator."""
     return {
         ANON: LOGIN,
-        ADMIN: 403,
+        ADMIN: 404,
         COORD: 200,
         PILOT: 403,
         COUNS: 403,
@@ -293,15 +295,16 @@ REGISTRATION_DOCUMENTS = {
 
 MATRIX.update(
     {
-        "events:list": ("get", None, EVENT_READERS),
-        "events:create": ("get", None, {**event_managers(), OTHER: 200}),
-        "events:detail": ("get", event_args, {**EVENT_READERS, OTHER: 404}),
+        # The administrator opens no event: its pages list the young people invited.
+        "events:list": ("get", None, {**EVENT_READERS, ADMIN: 403}),
+        "events:create": ("get", None, {**event_managers(), ADMIN: 403, OTHER: 200}),
+        "events:detail": ("get", event_args, {**EVENT_READERS, ADMIN: 404, OTHER: 404}),
         "events:update": ("get", event_args, event_managers()),
         # The recruiter holds a table at this event: in scope, without the right (403).
         "events:registration_create": (
             "post",
             event_args,
-            {**REGISTRATION_EDITORS, ADMIN: 302, RECR: 403},
+            {**REGISTRATION_EDITORS, RECR: 403},
         ),
         "events:bulk_invite": ("get", event_args, event_managers()),
         "events:check_in": ("get", event_args, staff_only()),
