@@ -11,18 +11,26 @@ import io
 import os
 import tempfile
 import time
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from import_export.tmp_storages import TempFolderStorage
 
 from pacte.factories import StructureFactory
 from pacte.roles import Role
 from partners.admin import ImportTempStorage
 from partners.models import Contact, Partner, PartnerKind, Sector
+from partners.resources import (
+    IMPORT_FORMATS,
+    MAX_CELL_LENGTH,
+    MAX_ROWS,
+    MAX_UPLOAD_SIZE,
+    ImportFileRefused,
+)
 from tests.partners.factories import ContactFactory, PartnerFactory, fictitious_siret
 
 CSV, XLSX = "0", "1"  # the order of the admin's import and export formats
@@ -379,22 +387,17 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_each_with_its_line(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_bad_file_confirmed_by_hand_is_rolled_back_entirely(users, client_for):
-    """Past the preview (a hand-made confirmation, a file changed meanwhile): the
-    valid rows written before the bad one are rolled back with it, for real."""
+def test_a_file_changed_after_its_preview_is_rolled_back_entirely(users, client_for):
+    """Past the preview (the stored file changed meanwhile): the valid rows written
+    before the bad one are rolled back with it, for real."""
     coordination = client_for(users[Role.COORDINATOR])
-    storage = TempFolderStorage(encoding=None, read_mode="rb")
-    storage.save(csv_file(PARTNER_HEADERS, MALFORMED_ROWS).read())
-
-    response = coordination.post(
-        url("partner", "process_import"),
-        {
-            "import_file_name": storage.name,
-            "original_file_name": "partenaires.csv",
-            "format": CSV,
-            "resource": "0",
-        },
+    response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, VALID_ROWS), CSV)
+    stored = (
+        Path(tempfile.gettempdir()) / response.context["confirm_form"]["import_file_name"].value()
     )
+    stored.write_bytes(csv_file(PARTNER_HEADERS, MALFORMED_ROWS).read())
+
+    response = confirm(coordination, "partner", response)
 
     assert response.status_code == 302
     assert response["Location"] == url("partner", "import")
@@ -449,6 +452,279 @@ def test_a_file_that_is_no_spreadsheet_is_refused_politely(users, coordination):
 
     assert response.context["form"].errors["import_file"]
     assert not Partner.objects.exists()
+
+
+# Partners: files past the limits -------------------------------------------------------
+
+
+def partner_row(n, notes=""):
+    return [f"Entreprise {n}", "Employeur", "", fictitious_siret(n), *[""] * 6, notes]
+
+
+def xlsx_with_a_long_cell(length, name="partenaires.xlsx"):
+    """Line 2 with notes of `length` characters. openpyxl cuts a cell to Excel's own
+    32,767 characters: a longer one is made by hand, written into the sheet's XML
+    piece by piece (the test holds no such string)."""
+    written = xlsx_file(PARTNER_HEADERS, [partner_row(1, notes="LONG-CELL")]).read()
+    content = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(written)) as source,
+        zipfile.ZipFile(content, "w", zipfile.ZIP_DEFLATED) as crafted,
+    ):
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename != "xl/worksheets/sheet1.xml":
+                crafted.writestr(member, data)
+                continue
+            before, after = data.split(b"LONG-CELL")
+            with crafted.open(member.filename, "w") as sheet:
+                sheet.write(before)
+                for start in range(0, length, 1_000_000):
+                    sheet.write(b"x" * min(1_000_000, length - start))
+                sheet.write(after)
+    return SimpleUploadedFile(name, content.getvalue())
+
+
+def stored_files():
+    return set(Path(tempfile.gettempdir()).glob(f"{ImportTempStorage.PREFIX}*"))
+
+
+def post_refused(client, upload, file_format):
+    """The preview of a file past the limits: the form, its errors, nothing else."""
+    before = stored_files()
+    response = preview(client, "partner", upload, file_format)
+    assert response.context.get("result") is None  # not a row imported, even for a try
+    assert response.context.get("confirm_form") is None
+    assert stored_files() == before  # the refused file is not kept
+    assert not Partner.objects.exists()
+    # French numbers are grouped with a no-break space: compared as plain spaces.
+    return [" ".join(error.split()) for error in response.context["form"].errors["import_file"]]
+
+
+TOO_MANY_ROWS = (
+    "Le fichier compte plus de 2 000 lignes : découpez-le en plusieurs fichiers de 2 000 "
+    "lignes au plus."
+)
+
+
+@pytest.mark.django_db
+def test_a_csv_past_the_row_limit_is_refused_with_its_too_long_cells_in_one_pass(
+    users, coordination
+):
+    rows = [partner_row(n) for n in range(1, MAX_ROWS + 2)]
+    rows[10][0] = "N" * (MAX_CELL_LENGTH + 1)  # line 12
+    rows[28][10] = "x" * 5000  # line 30
+
+    errors = post_refused(coordination, csv_file(PARTNER_HEADERS, rows), CSV)
+
+    assert errors == [
+        "La ligne 12, colonne « Nom », dépasse 1 000 caractères.",
+        "La ligne 30, colonne « Notes », dépasse 1 000 caractères.",
+        TOO_MANY_ROWS,
+    ]
+
+
+@pytest.mark.django_db
+def test_an_xlsx_past_the_row_limit_is_refused(users, coordination):
+    rows = [partner_row(n) for n in range(1, MAX_ROWS + 2)]
+
+    errors = post_refused(coordination, xlsx_file(PARTNER_HEADERS, rows), XLSX)
+
+    assert errors == [TOO_MANY_ROWS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("length", "message"),
+    [
+        (MAX_CELL_LENGTH + 1, "La ligne 2, colonne « Notes », dépasse 1 000 caractères."),
+        # Past the csv module's own limit on a field (128 kB).
+        (200_000, "La ligne 2 a une cellule de plus de 1 000 caractères."),
+    ],
+)
+def test_a_csv_cell_past_the_limit_is_refused(users, coordination, length, message):
+    upload = csv_file(PARTNER_HEADERS, [partner_row(1, notes="x" * length)])
+
+    assert post_refused(coordination, upload, CSV) == [message]
+
+
+@pytest.mark.django_db
+def test_an_xlsx_cell_of_megabytes_is_refused_and_never_shown(users, coordination):
+    upload = xlsx_with_a_long_cell(5_000_000)
+    assert upload.size < 20_000
+
+    errors = post_refused(coordination, upload, XLSX)
+
+    assert errors == ["La ligne 2, colonne « Notes », dépasse 1 000 caractères."]
+
+
+@pytest.mark.django_db
+def test_an_xlsx_of_40_mb_once_decompressed_is_refused_before_it_is_decompressed(
+    users, coordination
+):
+    """The 42 kB file with one cell of 40 MB added 260 MB to a worker and made a
+    preview page of 42 MB."""
+    upload = xlsx_with_a_long_cell(40_000_000)
+    assert upload.size < 50_000
+    post_refused(coordination, upload, XLSX)  # once first: what a first request loads
+    upload.seek(0)
+
+    tracemalloc.start()
+    try:
+        errors = post_refused(coordination, upload, XLSX)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert errors == [
+        "Ce classeur fait 38,2 Mo une fois décompressé : la limite est de 10 Mo. N’y gardez "
+        "que la liste à importer, en 2 000 lignes au plus, ou découpez-la en plusieurs fichiers."
+    ]
+    assert peak < 2_000_000  # the whole request (0.35 MB measured): the cell is never read
+
+
+@pytest.mark.django_db
+def test_an_upload_past_the_size_limit_is_refused_from_its_size_alone(
+    users, coordination, monkeypatch
+):
+    # 2,000 rows of 1,000-character notes: within the other limits, over 2 MB.
+    upload = csv_file(PARTNER_HEADERS, [partner_row(n, "x" * 1_000) for n in range(1, 2_001)])
+    assert upload.size > MAX_UPLOAD_SIZE
+
+    def not_read(*args, **kwargs):
+        raise AssertionError("a file past the size limit is not read")
+
+    monkeypatch.setattr(IMPORT_FORMATS[0], "create_dataset", not_read)
+    errors = post_refused(coordination, upload, CSV)
+
+    assert errors == [
+        "Le fichier fait 2,1 Mo : la limite est de 2 Mo. Découpez-le en plusieurs fichiers."
+    ]
+
+
+@pytest.mark.parametrize("file_format", IMPORT_FORMATS)
+def test_a_file_at_the_limits_is_read_whole(file_format):
+    """The limits refuse no real file: 2,000 rows, a cell of 1,000 characters, and
+    the empty rows a spreadsheet leaves at the end (neither counted nor kept)."""
+    rows = [partner_row(n) for n in range(1, MAX_ROWS + 1)]
+    rows[-1][10] = "x" * MAX_CELL_LENGTH
+    rows += [[""] * len(PARTNER_HEADERS)] * 10
+    make = csv_file if file_format is IMPORT_FORMATS[0] else xlsx_file
+
+    dataset = file_format().create_dataset(make(PARTNER_HEADERS, rows).read())
+
+    assert dataset.headers == PARTNER_HEADERS
+    assert len(dataset) == MAX_ROWS
+    assert dataset[-1][10] == "x" * MAX_CELL_LENGTH
+
+
+def test_blank_rows_within_the_file_count_as_lines():
+    """Kept so that row numbers are the file's lines: they count towards the limit."""
+    rows = [partner_row(1), *[[""] * len(PARTNER_HEADERS)] * MAX_ROWS, partner_row(2)]
+
+    with pytest.raises(ImportFileRefused) as refused:
+        IMPORT_FORMATS[0]().create_dataset(csv_file(PARTNER_HEADERS, rows).read())
+
+    assert [" ".join(message.split()) for message in refused.value.messages] == [TOO_MANY_ROWS]
+
+
+@pytest.mark.django_db
+def test_a_long_file_name_fits_in_the_history(users, coordination):
+    name = "partenaires-" + "x" * 200 + ".csv"
+
+    import_in_two_steps(
+        coordination, "partner", csv_file(PARTNER_HEADERS, VALID_ROWS[:1], name=name), CSV
+    )
+
+    reason = Partner.objects.get().history.get().history_change_reason
+    assert len(reason) <= 100
+    assert reason.startswith("Import du fichier « partenaires-xxx")
+
+
+# The confirmation ----------------------------------------------------------------------
+
+
+def confirm_data(response):
+    confirm_form = response.context["confirm_form"]
+    return {name: confirm_form[name].value() for name in confirm_form.fields}
+
+
+def assert_confirmation_refused(response):
+    assert response.status_code == 400
+    assert [template.name for template in response.templates][0] == (
+        "admin/partners/import_refused.html"
+    )
+    assert "Cette confirmation d’import n’est pas valable" in response.content.decode()
+    assert not Partner.objects.exists()
+
+
+def another_stored_file():
+    other = ImportTempStorage(encoding=None, read_mode="rb")
+    other.save(f"Nom;Type;SIRET\nFranprix;Employeur;{fictitious_siret(9)}\n".encode())
+    return os.path.basename(other.name)
+
+
+# What a forged confirmation changes in the genuine one.
+FORGERIES = {
+    "no token": lambda data: data.pop("token"),
+    "tampered token": lambda data: data.update(token=data["token"][:-3] + "abc"),
+    "path out of the storage": lambda data: data.update(import_file_name="../../etc/passwd"),
+    "absolute path": lambda data: data.update(import_file_name="/etc/passwd"),
+    "another file of the storage": lambda data: data.update(import_file_name=another_stored_file()),
+    "unknown file": lambda data: data.update(import_file_name="pacte-import-unknown"),
+    "the CSV read as XLSX": lambda data: data.update(format=XLSX),
+    "format out of the list": lambda data: data.update(format="7"),
+    "format no number": lambda data: data.update(format="x"),
+    "format negative": lambda data: data.update(format="-1"),
+    "resource out of the list": lambda data: data.update(resource="1"),
+    "another original name": lambda data: data.update(original_file_name="autre.csv"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_a_forged_confirmation_answers_400_and_reads_no_file(
+    users, coordination, monkeypatch, forgery
+):
+    response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, VALID_ROWS), CSV)
+    genuine = confirm_data(response)
+    data = dict(genuine)
+    FORGERIES[forgery](data)
+
+    def not_read(storage):
+        raise AssertionError(f"{storage.name} read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ImportTempStorage, "read", not_read)
+        response = coordination.post(url("partner", "process_import"), data)
+
+    assert_confirmation_refused(response)
+    # The genuine confirmation is still possible: the previewed file is kept.
+    response = coordination.post(url("partner", "process_import"), genuine)
+    assert response.status_code == 302
+    assert Partner.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_confirmation_is_the_previewing_user_s_only(users, coordination, client_for):
+    response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, VALID_ROWS), CSV)
+    other = client_for(users["other_coordinator"])
+
+    assert_confirmation_refused(
+        other.post(url("partner", "process_import"), confirm_data(response))
+    )
+
+
+@pytest.mark.django_db
+def test_a_confirmation_posted_twice_imports_once(users, coordination):
+    response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, VALID_ROWS), CSV)
+    data = confirm_data(response)
+    assert coordination.post(url("partner", "process_import"), data).status_code == 302
+
+    response = coordination.post(url("partner", "process_import"), data)
+
+    assert response.status_code == 400
+    assert Partner.objects.count() == 2
 
 
 # Contacts ------------------------------------------------------------------------------
