@@ -404,6 +404,7 @@ def check_in_mark(request, pk):
         "counters": selectors.counters(registration.event),
     }
     if request.htmx:
+        audit.shown(request, registration)  # the row sent back names the person
         return render(request, "events/_check_in_row.html", context)
     messages.success(request, _("%(p)s est présent(e).") % {"p": registration.participant})
     return redirect("events:check_in", pk=registration.event_id)
@@ -415,6 +416,7 @@ def check_in_token(request, token):
         Registration.objects.select_related("event", "participant"), check_in_token=token
     )
     _staff_event(request, registration.event_id)
+    audit.shown(request, registration)
     return render(
         request,
         "events/check_in_token.html",

@@ -146,3 +146,16 @@ def test_a_nul_byte_in_a_form_is_a_bad_request(client_for, users):
     )
 
     assert response.status_code == 400
+
+
+def test_the_check_in_pages_that_name_a_person_add_their_entry(client_for, users):
+    registration = users["registration"]
+    client = client_for(users[Role.COORDINATOR])
+    before = AccessLog.objects.filter(object_type="registration", action="read").count()
+
+    client.get(reverse("events:check_in_token", args=[registration.check_in_token]))
+    client.post(
+        reverse("events:check_in_mark", args=[registration.pk]), headers={"HX-Request": "true"}
+    )
+
+    assert AccessLog.objects.filter(object_type="registration", action="read").count() == before + 2
