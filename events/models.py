@@ -5,40 +5,41 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length
-from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from pacte.bounds import (
+    DATE_VALIDATORS,
+    FIRST_DATE,
+    LAST_DATE,
+    REASON_MAX,
+    TEXT_MAX,
+    length_at_most,
+)
 from pacte.models import Territory
 from participants.models import Participant
 from partners.models import JobOffer, Partner
 
 # Bounds of what people type (#15), held by the forms (validators) and by the database
 # (check constraints): what a Café-métiers can be, nothing a typo or a probe could blow up.
-FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+# Dates and texts are bounded as everywhere (pacte.bounds).
 MAX_CAPACITY = 1000  # places of an event or of a workshop
 MAX_RECRUITERS = 20  # recruiters one partner brings
 MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 120  # one job-dating interview
 # A whole day of the shortest interviews: no table ever lists more slots than that.
 MAX_SLOTS = 24 * 60 // MIN_SLOT_MINUTES
-MAX_TEXT = 10_000  # a free text (an event's presentation)
-MAX_REASON = 2_000  # a motive (admission beyond capacity)
+MAX_TEXT = TEXT_MAX  # a free text (an event's presentation)
+MAX_REASON = REASON_MAX  # a motive (admission beyond capacity)
 
 
 def date_validators():
-    return [
-        MinValueValidator(FIRST_DATE, _("Choisissez une date à partir du 1er janvier 1990.")),
-        MaxValueValidator(LAST_DATE, _("Choisissez une date jusqu’au 31 décembre 2100 au plus.")),
-    ]
+    return list(DATE_VALIDATORS)
 
 
 def bounded(field, low, high) -> Q:
     return Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
-def text_bounded(field, limit):
-    """A length check the database does cheaply (LENGTH counts characters)."""
-    return LessThanOrEqual(Length(field), limit)
+text_bounded = length_at_most
 
 
 class EventStatus(models.TextChoices):

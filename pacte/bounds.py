@@ -37,9 +37,14 @@ def date_constraint(model_name: str, *fields: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=condition, name=f"{model_name}_dates_bounded")
 
 
+def length_at_most(field: str, limit: int):
+    """A length check the database does cheaply (LENGTH counts characters)."""
+    return LessThanOrEqual(Length(field), limit)
+
+
 def text_constraint(model_name: str, field: str, limit=TEXT_MAX) -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=LessThanOrEqual(Length(field), limit), name=f"{model_name}_{field}_bounded"
+        condition=length_at_most(field, limit), name=f"{model_name}_{field}_bounded"
     )
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from pacte.bounds import DATE_VALIDATORS
 from pacte.roles import STAFF_ROLES, Role, group_name
 
 
@@ -149,6 +150,7 @@ class User(AbstractUser):
         _("fin d'accès"),
         null=True,
         blank=True,
+        validators=DATE_VALIDATORS,
         help_text=_("Après cette date, le compte ne peut plus se connecter."),
     )
 

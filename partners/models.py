@@ -1,13 +1,25 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as siret_number
 
+from pacte.bounds import (
+    DATE_VALIDATORS,
+    TEXT_MAX,
+    date_constraint,
+    text_constraint,
+    text_validators,
+)
 from pacte.choices import Sector
 from pacte.models import Structure, Territory
 from pacte.roles import Role
+
+MAX_POSITIONS = 1_000  # positions of one job offer
+MAX_COMMITTED = 10_000  # interviews, immersions, hires or workshops a partner commits to
+COMMITTED = [MaxValueValidator(MAX_COMMITTED)]
 
 
 def validate_siret(value):
@@ -62,10 +74,16 @@ class Partner(models.Model):
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     address = models.CharField(_("adresse"), max_length=250, blank=True)
     website = models.URLField(_("site internet"), blank=True)
-    agreement_signed_on = models.DateField(_("convention signée le"), null=True, blank=True)
-    agreement_ends_on = models.DateField(_("convention valable jusqu’au"), null=True, blank=True)
+    agreement_signed_on = models.DateField(
+        _("convention signée le"), null=True, blank=True, validators=DATE_VALIDATORS
+    )
+    agreement_ends_on = models.DateField(
+        _("convention valable jusqu’au"), null=True, blank=True, validators=DATE_VALIDATORS
+    )
     is_active = models.BooleanField(_("actif"), default=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, max_length=TEXT_MAX, validators=text_validators()
+    )
     # Set when the partner's people log in (recruiters, mission locale, SPIP).
     structure = models.OneToOneField(
         Structure,
@@ -85,6 +103,8 @@ class Partner(models.Model):
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["territory", "name"], name="partner_unique_name"),
+            date_constraint("partner", "agreement_signed_on", "agreement_ends_on"),
+            text_constraint("partner", "notes"),
         ]
 
     def __str__(self):
@@ -146,9 +166,11 @@ class JobOffer(models.Model):
     title = models.CharField(_("intitulé"), max_length=200)
     contract_type = models.CharField(_("contrat"), max_length=20, choices=ContractType.choices)
     place = models.CharField(_("lieu"), max_length=200, blank=True)
-    positions = models.PositiveSmallIntegerField(_("postes"), default=1)
-    open_from = models.DateField(_("ouverte du"), null=True, blank=True)
-    open_until = models.DateField(_("au"), null=True, blank=True)
+    positions = models.PositiveSmallIntegerField(
+        _("postes"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_POSITIONS)]
+    )
+    open_from = models.DateField(_("ouverte du"), null=True, blank=True, validators=DATE_VALIDATORS)
+    open_until = models.DateField(_("au"), null=True, blank=True, validators=DATE_VALIDATORS)
     status = models.CharField(
         _("état"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN
     )
@@ -159,6 +181,13 @@ class JobOffer(models.Model):
         verbose_name = _("offre d’emploi")
         verbose_name_plural = _("offres d’emploi")
         ordering = ["-open_from", "title", "pk"]
+        constraints = [
+            date_constraint("joboffer", "open_from", "open_until"),
+            models.CheckConstraint(
+                condition=models.Q(positions__gte=1, positions__lte=MAX_POSITIONS),
+                name="joboffer_positions_bounded",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.get_contract_type_display()})"
@@ -174,10 +203,10 @@ class Commitment(models.Model):
         related_name="+",
         verbose_name=_("année du programme"),
     )
-    interviews = models.PositiveIntegerField(_("entretiens"), default=0)
-    immersions = models.PositiveIntegerField(_("immersions"), default=0)
-    hires = models.PositiveIntegerField(_("embauches"), default=0)
-    workshops = models.PositiveIntegerField(_("ateliers animés"), default=0)
+    interviews = models.PositiveIntegerField(_("entretiens"), default=0, validators=COMMITTED)
+    immersions = models.PositiveIntegerField(_("immersions"), default=0, validators=COMMITTED)
+    hires = models.PositiveIntegerField(_("embauches"), default=0, validators=COMMITTED)
+    workshops = models.PositiveIntegerField(_("ateliers animés"), default=0, validators=COMMITTED)
 
     history = HistoricalRecords()
 
@@ -187,6 +216,15 @@ class Commitment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["partner", "programme_year"], name="commitment_once_per_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    interviews__lte=MAX_COMMITTED,
+                    immersions__lte=MAX_COMMITTED,
+                    hires__lte=MAX_COMMITTED,
+                    workshops__lte=MAX_COMMITTED,
+                ),
+                name="commitment_bounded",
             ),
         ]
 
