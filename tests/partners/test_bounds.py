@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from partners.models import Commitment, JobOffer, Partner
 from participants.factories import ProgrammeYearFactory
+from partners.models import Commitment, JobOffer, Partner
 
 pytestmark = pytest.mark.django_db
 
