@@ -28,10 +28,13 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 install-bench: $(VENV)/.installed-bench
 
-## make run: install, migrate, load the demo programme and serve http://$(HOST)
+## make run: install, migrate, load the demo programme, start the job worker and serve http://$(HOST)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	@# The job worker (convocations, reminders) beside the web server, stopped with it.
+	$(BIN)/python manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST)
 
 ## make test: lint, migrations in step with the models, the whole suite

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "dsfr",
+    "django_q",
+    # Anymail's docs ask for it: it registers its checks of the ANYMAIL settings.
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -147,7 +150,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "options", "-c jit=off -c random_page_cost=1.1"
     )
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
+    # The web server and the job worker share the file: a write takes the lock at BEGIN
+    # and waits up to 20 s for it, instead of failing with « database is locked ».
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Jobs (django-q2, its ORM broker: the project's own database, no other server). The
+# cluster is the second process: `python manage.py qcluster`. A job runs at most
+# `timeout` seconds; one not acknowledged after `retry` seconds (a worker that died) is
+# handed out again, so `retry` > `timeout`. Messages retry through their own outbox
+# (events.outbox), with back-off: django-q2 does not retry a job that failed.
+Q_CLUSTER = {
+    "name": "pacte",
+    "orm": "default",
+    "workers": 1 if SQLITE else env_int("PACTE_JOB_WORKERS", 2),
+    "timeout": 60,
+    "retry": 120,
+    "max_attempts": 1,
+    "ack_failures": True,
+    "save_limit": 500,
+    "catch_up": False,
+    "poll": 1,
+    "sync": env_bool("PACTE_JOBS_SYNC", False),
+    "label": "Tâches de fond",
+}
 
 # Accounts ------------------------------------------------------------------
 AUTH_USER_MODEL = "pacte.User"
@@ -254,6 +282,8 @@ STORAGES = {
 }
 
 # E-mail ----------------------------------------------------------------------
+# Django's SMTP backend, or a provider's API through django-anymail, e.g.
+# EMAIL_BACKEND=anymail.backends.brevo.EmailBackend with ANYMAIL_BREVO_API_KEY.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -265,10 +295,47 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds: without it a silent SMTP server holds the sending request or command forever.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT") or 10)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Café-métiers — Préfecture <ne-pas-repondre@paris.gouv.fr>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Anymail's settings are the ANYMAIL_* variables that are set, without the prefix
+# (ANYMAIL_BREVO_API_KEY → ANYMAIL["BREVO_API_KEY"]), with the timeout of SMTP.
+ANYMAIL_FLAGS = {"DEBUG_API_REQUESTS", "IGNORE_RECIPIENT_STATUS", "IGNORE_UNSUPPORTED_FEATURES"}
+
+
+def env_anymail(timeout: float) -> dict:
+    found = {"REQUESTS_TIMEOUT": timeout}
+    for name, value in os.environ.items():
+        key = name.removeprefix("ANYMAIL_")
+        if key == name or not value.strip():
+            continue
+        if key in ANYMAIL_FLAGS:
+            found[key] = env_bool(name, False)
+        elif key == "REQUESTS_TIMEOUT":
+            found[key] = float(value)
+        else:
+            found[key] = value.strip()
+    return found
+
+
+ANYMAIL = env_anymail(EMAIL_TIMEOUT)
+
+# SMS -------------------------------------------------------------------------
+# A provider's backend (a dotted path). Without DEBUG there is no default: the
+# deploy checks (pacte/checks.py) refuse an empty or development backend.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "pacte.sms.ConsoleBackend" if DEBUG else "")
+SMS_API_URL = os.environ.get("SMS_API_URL", "https://api.brevo.com").rstrip("/")
+SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
+# The name phones show as the sender: 3 to 11 letters or digits, no space.
+SMS_SENDER = os.environ.get("SMS_SENDER", "Prefecture")
+# Seconds: a provider that does not answer must not hold a page or the reminders run.
+SMS_CONNECT_TIMEOUT = float(os.environ.get("SMS_CONNECT_TIMEOUT") or 3)
+SMS_READ_TIMEOUT = float(os.environ.get("SMS_READ_TIMEOUT") or 5)
+# Shared with the provider: its delivery reports are refused without it.
+SMS_DELIVERY_WEBHOOK_SECRET = os.environ.get("SMS_DELIVERY_WEBHOOK_SECRET", "")
 
 # Security --------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
