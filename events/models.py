@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pacte.bounds import (
@@ -269,8 +270,20 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
 
 
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("En attente d’envoi")
+    SENDING = "sending", _("Envoi en cours")
+    RETRY = "retry", _("Nouvel essai prévu")
+    SENT = "sent", _("Envoyé")
+    DELIVERED = "delivered", _("Remis")
+    FAILED = "failed", _("Échec")
+    UNKNOWN = "unknown", _("Inconnu")
+
+
 class SentMessage(models.Model):
-    """What was sent to whom: the record that makes reminders idempotent."""
+    """The outbox: one row per message to a young person or a minor's legal representative,
+    written pending with what causes it and delivered by a job (events.outbox). Its unique
+    constraint makes a message once per (registration, kind, channel, recipient, schedule)."""
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="messages"
@@ -278,17 +291,42 @@ class SentMessage(models.Model):
     kind = models.CharField(max_length=20, choices=MessageKind.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     recipient = models.CharField(max_length=200)
+    to_legal_rep = models.BooleanField(default=False)
     # A convocation is sent once (0); a reminder or a change notice once per schedule of
     # the event, so a new date brings a new notice and a new reminder.
     event_version = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+    last_error = models.CharField(_("dernière erreur"), max_length=300, blank=True)
+    provider_message_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-sent_at", "-pk"]
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["registration", "kind", "channel", "recipient", "event_version"],
                 name="message_sent_once_per_schedule",
+            ),
+        ]
+        indexes = [
+            # What the dispatcher looks for every minute: due, retried or stuck messages.
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                condition=Q(status__in=["pending", "retry", "sending"]),
+                name="message_to_dispatch",
+            ),
+            models.Index(
+                fields=["provider_message_id"],
+                condition=~Q(provider_message_id=""),
+                name="message_by_provider_id",
             ),
         ]
 

@@ -1,8 +1,8 @@
 """Convocations and reminders sent to the young person (and a minor's legal representative).
 
-One SentMessage per (registration, kind, channel, recipient) is the record that makes
-sending idempotent: the row is written in the same transaction as the sending, so a
-message is never sent twice, and a failed sending leaves no row (it is tried again).
+One SentMessage per (registration, kind, channel, recipient, schedule) makes sending
+idempotent: what causes messages writes their rows, pending, in its own transaction, and
+events.outbox delivers them off the request once it commits (retries, failures, status).
 
 The wording speaks of the Café-métiers and the prefecture only: never the programme's
 name, never the justice.
@@ -24,6 +24,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from events import outbox
 from events.documents import (
     EVENT_NAME,
     WHAT_TO_BRING,
@@ -209,14 +210,17 @@ class Mailing:
             message.attach(f"convocation-{self.event.date:%Y-%m-%d}.pdf", pdf, "application/pdf")
         return message
 
-    def send(self, recipient) -> None:
+    def send(self, recipient) -> str:
+        """Hand the message to the provider; its id there ("" when it gives none)."""
         if recipient.channel == Channel.SMS:
-            sms.send_sms(recipient.address, self.sms_text(recipient))
-        else:
-            self.email(recipient).send()
+            return sms.send_sms(recipient.address, self.sms_text(recipient)) or ""
+        message = self.email(recipient)
+        message.send()
+        status = getattr(message, "anymail_status", None)  # django-anymail's providers
+        return (status.message_id or "") if status is not None else ""
 
 
-# Sending, once --------------------------------------------------------------------------
+# Queueing, once --------------------------------------------------------------------------
 
 
 def _version(registration, kind) -> int:
@@ -224,51 +228,27 @@ def _version(registration, kind) -> int:
     return 0 if kind == MessageKind.CONVOCATION else registration.event.schedule_version
 
 
-def _already_sent(registration, kind, recipient) -> bool:
-    return SentMessage.objects.filter(
-        registration=registration,
-        kind=kind,
-        channel=recipient.channel,
-        recipient=recipient.address,
-        event_version=_version(registration, kind),
-    ).exists()
-
-
-def _deliver(mailing, recipient) -> SentMessage | None:
-    """Record and send in one transaction: a concurrent run waits on the unique row."""
-    with transaction.atomic():
+@transaction.atomic
+def _queue_for_all(registration, kind) -> list[SentMessage]:
+    """Write the registration's messages of this kind, pending, once each (a concurrent run
+    meets the unique row), and have them delivered once this transaction commits."""
+    queued = []
+    for recipient in recipients(registration.participant):
         record, created = SentMessage.objects.get_or_create(
-            registration=mailing.registration,
-            kind=mailing.kind,
+            registration=registration,
+            kind=kind,
             channel=recipient.channel,
             recipient=recipient.address,
-            event_version=_version(mailing.registration, mailing.kind),
+            event_version=_version(registration, kind),
+            defaults={"to_legal_rep": recipient.legal_rep},
         )
         if created:
-            mailing.send(recipient)
-    return record if created else None
+            queued.append(record)
+    outbox.deliver_after_commit(record.pk for record in queued)
+    return queued
 
 
-def _send_to_all(registration, kind, request=None) -> list[SentMessage]:
-    mailing = Mailing(registration, kind, request)
-    sent = []
-    for recipient in recipients(registration.participant):
-        if _already_sent(registration, kind, recipient):
-            continue
-        try:
-            record = _deliver(mailing, recipient)
-        except Exception:
-            # One failing address must not stop the others; the next run tries again.
-            logger.exception(
-                "%s by %s failed for registration %s", kind, recipient.channel, registration.pk
-            )
-            continue
-        if record is not None:
-            sent.append(record)
-    return sent
-
-
-def send_convocation(registration, *, request=None) -> list[SentMessage]:
+def send_convocation(registration) -> list[SentMessage]:
     """Send the convocation by the preferred channel(s), and to a minor's legal representative.
 
     Only for an invitation still standing (invited or confirmed) to an event to come;
@@ -280,10 +260,10 @@ def send_convocation(registration, *, request=None) -> list[SentMessage]:
         return []  # a draft event sends nothing yet; opening it sends the convocations
     if registration.event.date < timezone.localdate():
         return []
-    return _send_to_all(registration, MessageKind.CONVOCATION, request)
+    return _queue_for_all(registration, MessageKind.CONVOCATION)
 
 
-def send_change_notice(registration, *, request=None) -> list[SentMessage]:
+def send_change_notice(registration) -> list[SentMessage]:
     """Tell a standing invitation that the date, the hours or the place changed (once per
     new schedule), with the updated calendar entry and convocation."""
     if registration.status not in SENDABLE_STATUSES:
@@ -292,7 +272,7 @@ def send_change_notice(registration, *, request=None) -> list[SentMessage]:
         return []
     if registration.event.date < timezone.localdate():
         return []
-    return _send_to_all(registration, MessageKind.CHANGE, request)
+    return _queue_for_all(registration, MessageKind.CHANGE)
 
 
 def registrations_due_for_reminder(today):
@@ -312,6 +292,6 @@ def send_due_reminders(*, today=None) -> int:
     """Remind those expected at an event two days from now; returns how many messages were sent."""
     today = today or timezone.localdate()
     return sum(
-        len(_send_to_all(registration, MessageKind.REMINDER))
+        len(_queue_for_all(registration, MessageKind.REMINDER))
         for registration in registrations_due_for_reminder(today)
     )

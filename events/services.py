@@ -17,13 +17,16 @@ Status = RegistrationStatus
 
 
 def _convoke_after_commit(registration):
-    """Send the convocation once the invitation is saved (never for a rolled-back one)."""
+    """Queue the convocation with the invitation: it leaves once the invitation is saved
+    (never for a rolled-back one)."""
     if registration.status == Status.INVITED:
-        transaction.on_commit(lambda: send_convocation(registration))
+        send_convocation(registration)
 
 
+@transaction.atomic
 def convocations_send(*, event) -> int:
-    """Send every standing invitation its convocation (idempotent: what was sent stays sent)."""
+    """Queue every standing invitation's convocation, in one transaction: they leave once
+    it commits (idempotent: what was queued stays queued)."""
     standing = event.registrations.filter(status__in=[Status.INVITED, Status.CONFIRMED])
     return sum(len(send_convocation(r)) for r in standing.select_related("participant", "event"))
 
@@ -64,8 +67,10 @@ def event_update(*, by, form) -> tuple[Event, bool]:
     return event, rescheduled
 
 
+@transaction.atomic
 def change_notices_send(*, event) -> int:
-    """Tell every standing invitation of the new schedule (once per schedule)."""
+    """Queue the notice of the new schedule for every standing invitation (once per
+    schedule), in one transaction."""
     standing = event.registrations.filter(status__in=[Status.INVITED, Status.CONFIRMED])
     return sum(len(send_change_notice(r)) for r in standing.select_related("participant", "event"))
 

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from events import permissions, selectors, services
@@ -81,13 +82,26 @@ def event_update(request, pk):
         event, rescheduled = services.event_update(by=request.user, form=form)
         messages.success(request, _("Le Café-métiers est enregistré."))
         if event.status == "open" and not was_open:
-            sent = services.convocations_send(event=event)
-            messages.info(request, _("%(n)s convocation(s) envoyée(s).") % {"n": sent})
+            queued = services.convocations_send(event=event)
+            messages.info(
+                request,
+                ngettext(
+                    "%(n)s convocation part : son état s’affiche pour chaque inscription.",
+                    "%(n)s convocations partent : leur état s’affiche pour chaque inscription.",
+                    queued,
+                )
+                % {"n": queued},
+            )
         elif rescheduled:
             sent = services.change_notices_send(event=event)
             messages.info(
                 request,
-                _("Les personnes invitées sont prévenues du changement : %(n)s message(s).")
+                ngettext(
+                    "Les personnes invitées sont prévenues du changement : %(n)s message part.",
+                    "Les personnes invitées sont prévenues du changement : %(n)s messages "
+                    "partent.",
+                    sent,
+                )
                 % {"n": sent},
             )
         return redirect("events:detail", pk=event.pk)

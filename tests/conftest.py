@@ -25,6 +25,13 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def jobs_run_at_once(settings):
+    """No job cluster in tests: a job queued runs at once, in the test's process
+    (django-q2's sync mode). The cluster itself is tested apart (tests/test_cluster.py)."""
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: a test's rows never show in another's page."""
     cache.clear()

@@ -135,4 +135,5 @@ class TaskKind(models.TextChoices):
     OUTCOME_CHECK = "outcome_check", _("Vérifier une sortie")
     NO_SHOW_CALL = "no_show_call", _("Rappeler après une absence")
     CELL_DECISION = "cell_decision", _("Décision de la Cellule Emploi")
+    MESSAGE_FAILED = "message_failed", _("Message non remis")
     OTHER = "other", _("Autre")

@@ -9,12 +9,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.http import HttpResponse
-from django.test import RequestFactory
 from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from events import documents, notifications
+from events import documents, notifications, outbox
 from events.models import Channel, EventStatus, MessageKind, RegistrationStatus, SentMessage
 from pacte import sms
 from participants.models import PreferredChannel
@@ -48,6 +47,13 @@ def sms_outbox(settings, monkeypatch):
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def delivered_when_queued(monkeypatch):
+    """The test's transaction never commits: here, what is queued is delivered at once (as
+    after a commit). tests/events/test_outbox.py tests the delivery after the commit."""
+    monkeypatch.setattr(outbox, "deliver_after_commit", lambda ids: outbox.enqueue(list(ids)))
 
 
 @pytest.fixture
@@ -218,7 +224,7 @@ def test_the_email_attaches_the_real_convocation_pdf(event, monkeypatch):
     monkeypatch.setattr(notifications, "convocation_pdf", documents.convocation_pdf)
     registration = register(event, preferred_channel=PreferredChannel.EMAIL)
 
-    notifications.send_convocation(registration, request=RequestFactory().get("/"))
+    notifications.send_convocation(registration)
 
     (message,) = mail.outbox
     (pdf,) = [content for name, content, _ in message.attachments if name.endswith(".pdf")]
@@ -313,19 +319,22 @@ def test_the_convocation_is_sent_once(event):
     assert len(sms.outbox) == 1 and len(mail.outbox) == 1
 
 
-def test_a_failed_sms_is_not_recorded_and_goes_at_the_next_run(event, settings):
+def test_a_failed_sms_waits_for_its_next_attempt_while_the_email_goes(event, settings):
     registration = register(event, preferred_channel=PreferredChannel.BOTH)
     settings.SMS_BACKEND = "tests.events.test_notifications.FailingBackend"
 
-    sent = notifications.send_convocation(registration)
+    notifications.send_convocation(registration)
 
-    assert [message.channel for message in sent] == [Channel.EMAIL]
-    assert sent_rows(registration) == {(Channel.EMAIL, EMAIL)}
+    by_channel = {m.channel: m for m in SentMessage.objects.filter(registration=registration)}
+    assert by_channel[Channel.EMAIL].status == "sent"
+    assert (by_channel[Channel.SMS].status, by_channel[Channel.SMS].attempts) == ("retry", 1)
+    assert len(mail.outbox) == 1 and sms.outbox == []
 
     settings.SMS_BACKEND = "pacte.sms.LocmemBackend"
-    sent = notifications.send_convocation(registration)
+    SentMessage.objects.filter(pk=by_channel[Channel.SMS].pk).update(next_attempt_at=None)
+    outbox.dispatch_due()
 
-    assert [message.channel for message in sent] == [Channel.SMS]
+    assert SentMessage.objects.get(pk=by_channel[Channel.SMS].pk).status == "sent"
     assert len(mail.outbox) == 1 and len(sms.outbox) == 1
 
 
