@@ -97,9 +97,8 @@ def event_update(request, pk):
             messages.info(
                 request,
                 ngettext(
-                    "Les personnes invitées sont prévenues du changement : %(n)s message part.",
-                    "Les personnes invitées sont prévenues du changement : %(n)s messages "
-                    "partent.",
+                    "Changement annoncé aux personnes invitées : %(n)s message part.",
+                    "Changement annoncé aux personnes invitées : %(n)s messages partent.",
                     sent,
                 )
                 % {"n": sent},

@@ -487,7 +487,7 @@ def test_a_new_date_tells_those_invited_once_and_a_new_title_does_not(
     small_event.refresh_from_db()
     assert (small_event.date, small_event.schedule_version) == (new_date, 2)
     assert registration.messages.filter(kind="change", event_version=2).count() == 1
-    assert "prévenues du changement" in response.content.decode()
+    assert "Changement annoncé aux personnes invitées" in response.content.decode()
     # Saving again without a change sends nothing more.
     client.post(reverse("events:update", args=[small_event.pk]), _posted_form(client, small_event))
     assert registration.messages.filter(kind="change").count() == 1
