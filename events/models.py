@@ -263,6 +263,7 @@ class MessageKind(models.TextChoices):
     CONVOCATION = "convocation", _("Convocation")
     REMINDER = "reminder", _("Rappel")
     CHANGE = "change", _("Changement de date, d’horaire ou de lieu")
+    MORNING = "morning", _("Rappel du jour même")
 
 
 class Channel(models.TextChoices):

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from icalendar import Calendar
@@ -41,13 +42,13 @@ from events.models import (
     SentMessage,
 )
 from pacte import sms
+from pacte.models import Territory
 from participants.models import PreferredChannel
 
 logger = logging.getLogger("pacte.notifications")
 
 PARIS = ZoneInfo("Europe/Paris")
 SMS_MAX_SEGMENTS = 2  # what one convocation may cost, per recipient
-REMINDER_DAYS_BEFORE = 2
 CALENDAR_SUMMARY = "Café-métiers — Préfecture"
 CALENDAR_FILENAME = "cafe-metiers.ics"
 SENDABLE_STATUSES = [RegistrationStatus.INVITED, RegistrationStatus.CONFIRMED]
@@ -69,6 +70,7 @@ TEMPLATES = {
     (MessageKind.REMINDER, Channel.SMS): "events/messages/reminder_sms.txt",
     (MessageKind.CHANGE, Channel.EMAIL): "events/messages/change_email.txt",
     (MessageKind.CHANGE, Channel.SMS): "events/messages/change_sms.txt",
+    (MessageKind.MORNING, Channel.SMS): "events/messages/morning_sms.txt",
 }
 
 
@@ -229,11 +231,13 @@ def _version(registration, kind) -> int:
 
 
 @transaction.atomic
-def _queue_for_all(registration, kind) -> list[SentMessage]:
+def _queue_for_all(registration, kind, channels=None) -> list[SentMessage]:
     """Write the registration's messages of this kind, pending, once each (a concurrent run
     meets the unique row), and have them delivered once this transaction commits."""
     queued = []
     for recipient in recipients(registration.participant):
+        if channels is not None and recipient.channel not in channels:
+            continue
         record, created = SentMessage.objects.get_or_create(
             registration=registration,
             kind=kind,
@@ -275,10 +279,20 @@ def send_change_notice(registration) -> list[SentMessage]:
     return _queue_for_all(registration, MessageKind.CHANGE)
 
 
-def registrations_due_for_reminder(today):
+def registrations_due_for_reminder(today, kind=MessageKind.REMINDER):
+    """Those expected at an event their territory reminds of today: its reminder some days
+    ahead (`reminder_days_before`), or its SMS the morning of the event."""
+    if kind == MessageKind.MORNING:
+        when = Q(event__date=today, event__territory__morning_reminder=True)
+    else:
+        when = Q(pk__in=[])
+        for territory_id, days in Territory.objects.filter(reminder_days_before__gt=0).values_list(
+            "pk", "reminder_days_before"
+        ):
+            when |= Q(event__territory_id=territory_id, event__date=today + dt.timedelta(days=days))
     return (
         Registration.objects.filter(
-            event__date=today + dt.timedelta(days=REMINDER_DAYS_BEFORE),
+            when,
             event__status__in=REMINDED_EVENT_STATUSES,
             status__in=SENDABLE_STATUSES,
             reminders_paused=False,
@@ -288,10 +302,17 @@ def registrations_due_for_reminder(today):
     )
 
 
+@transaction.atomic
 def send_due_reminders(*, today=None) -> int:
-    """Remind those expected at an event two days from now; returns how many messages were sent."""
+    """Queue today's reminders, each territory as it chose (the days before, and an SMS the
+    morning of the event); returns how many messages were queued. Run every morning by the
+    job cluster; running it twice queues nothing more."""
     today = today or timezone.localdate()
-    return sum(
+    queued = sum(
         len(_queue_for_all(registration, MessageKind.REMINDER))
         for registration in registrations_due_for_reminder(today)
+    )
+    return queued + sum(
+        len(_queue_for_all(registration, MessageKind.MORNING, channels={Channel.SMS}))
+        for registration in registrations_due_for_reminder(today, MessageKind.MORNING)
     )

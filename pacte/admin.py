@@ -29,7 +29,7 @@ class AdministratorsOnly:
 
 @admin.register(Territory)
 class TerritoryAdmin(AdministratorsOnly, admin.ModelAdmin):
-    list_display = ["code", "name", "prefecture_name"]
+    list_display = ["code", "name", "prefecture_name", "reminder_days_before", "morning_reminder"]
     search_fields = ["code", "name"]
 
     def save_model(self, request, obj, form, change):

@@ -12,6 +12,8 @@ class PacteConfig(AppConfig):
         from pacte import checks  # noqa: F401 - registers the system checks
         from pacte.middleware import record_login_time
         from pacte.roles import ensure_role_groups
+        from pacte.schedules import ensure_schedules
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="pacte-role-groups")
+        post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="pacte-schedules")
         user_logged_in.connect(record_login_time, dispatch_uid="pacte-login-time")

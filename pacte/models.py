@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -8,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from pacte.bounds import DATE_VALIDATORS
 from pacte.roles import STAFF_ROLES, Role, group_name
 
+MAX_REMINDER_DAYS = 14
+
 
 class Territory(models.Model):
     """A département: the area of one prefecture. Each sees only its own."""
@@ -15,11 +18,27 @@ class Territory(models.Model):
     code = models.CharField(_("code du département"), max_length=3, unique=True)
     name = models.CharField(_("nom"), max_length=100)
     prefecture_name = models.CharField(_("préfecture"), max_length=200)
+    # The Café-métiers' reminders of this territory (sent each morning by the job cluster).
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("rappel, jours avant le Café-métiers"),
+        default=2,
+        validators=[MaxValueValidator(MAX_REMINDER_DAYS)],
+        help_text=_("0 : pas de rappel avant le jour même."),
+    )
+    morning_reminder = models.BooleanField(
+        _("SMS de rappel le matin du Café-métiers"), default=True
+    )
 
     class Meta:
         verbose_name = _("territoire")
         verbose_name_plural = _("territoires")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reminder_days_before__lte=MAX_REMINDER_DAYS),
+                name="territory_reminder_days_bounded",
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.code})"

@@ -70,6 +70,7 @@ def slow(seconds: float, answer: Answer | None = None) -> Answer:
 class BrevoStub:
     def __init__(self):
         self.requests: list[Request] = []
+        self.answered: list[tuple[Request, int]] = []  # each request with its answer's status
         self._answers: deque[Answer] = deque()
         self._ids = itertools.count(1000)
         self._lock = threading.Lock()
@@ -116,15 +117,16 @@ class BrevoStub:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                stub.requests.append(
-                    Request(
-                        self.command,
-                        self.path,
-                        {name.lower(): value for name, value in self.headers.items()},
-                        self.rfile.read(length),
-                    )
+                request = Request(
+                    self.command,
+                    self.path,
+                    {name.lower(): value for name, value in self.headers.items()},
+                    self.rfile.read(length),
                 )
+                stub.requests.append(request)
                 answer = stub._next_answer()
+                with stub._lock:
+                    stub.answered.append((request, answer.status))
                 if answer.delay and stub._stopping.wait(answer.delay):
                     return  # the stub stops: no answer
                 if isinstance(answer.body, dict):

@@ -1,4 +1,5 @@
-"""Send the reminders of the Café-métiers held two days from now (run once a day, by cron)."""
+"""Queue today's reminders of the Café-métiers, as each territory chose (the job cluster
+runs this every morning: see pacte.schedules; the command is for a day missed by hand)."""
 
 import datetime as dt
 
@@ -16,7 +17,7 @@ def count_label(count: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Envoie les rappels (SMS, e-mail) des Café-métiers qui ont lieu dans deux jours."
+    help = "Envoie les rappels du jour (SMS, e-mail) des Café-métiers, selon chaque territoire."
 
     def add_arguments(self, parser):
         parser.add_argument(
