@@ -217,6 +217,8 @@ AXES_VERBOSE = False
 PACTE_LOGIN_FAILURES_PER_ADDRESS = (50, 15 * 60)
 PACTE_PASSWORD_RESETS_PER_ADDRESS = (5, 60 * 60)
 PACTE_PASSWORD_RESETS_PER_EMAIL = (3, 60 * 60)
+# The SMS provider's delivery reports: a burst after a Café-métiers' convocations.
+PACTE_WEBHOOK_REQUESTS_PER_ADDRESS = (1200, 60)
 
 # The client's address, for axes and pacte.throttle alike (django-ipware). Without a
 # trusted proxy, X-Forwarded-For is never read: anyone can write anything in it. Behind

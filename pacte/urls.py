@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from events.webhooks import sms_delivery_report
 from pacte.middleware import otp_exempt
 from pacte.views import (
     access_log,
@@ -37,6 +38,7 @@ reports_patterns = (
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("webhooks/sms/<str:secret>/", sms_delivery_report, name="sms_delivery_report"),
     path("comptes/", include(accounts_patterns)),
     path("jeunes/", include("participants.urls")),
     path("cellule-emploi/", include("participants.cell_urls")),

@@ -125,6 +125,8 @@ REPORT_READERS = {
 MATRIX = {
     "home": ("get", None, logged_in(200)),
     "healthz": ("get", None, everyone(200)),
+    # The SMS provider's delivery reports: without the secret, no such page.
+    "sms_delivery_report": ("post", lambda users: ["pas-le-secret"], everyone(404)),
     "login": ("get", None, {**everyone(302), ANON: 200}),
     "logout": ("post", None, everyone(302)),
     # Without a device yet, the second-factor page leads to its activation.
@@ -470,6 +472,7 @@ def url_names(patterns=None, namespace=""):
 # Pages anyone may open without logging in. Nothing else may answer an anonymous visitor.
 PUBLIC = {
     "healthz",
+    "sms_delivery_report",
     "events:recruiter_access",
     "login",
     "password_reset",
