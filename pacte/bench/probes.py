@@ -83,3 +83,52 @@ def attendance_sheet_seconds(client, user, runs=3):
             timings.append(elapsed)
         transaction.set_rollback(True)
     return min(timings), max(timings)
+
+
+OPENED_INVITED = 65
+
+
+def event_opening_seconds(client, user, runs=3):
+    """Opening an event of 65 invited people (its convocations written pending, handed to the
+    job cluster once committed): the request alone, rolled back after."""
+    from events.models import SentMessage
+
+    timings, queued = [], 0
+    with transaction.atomic():
+        event = Event.objects.create(
+            territory_id=user.territory_id,
+            date=timezone.localdate() + dt.timedelta(days=30),
+            starts_at=dt.time(14),
+            ends_at=dt.time(18),
+            venue="Banc d’essai",
+            address="—",
+            capacity=OPENED_INVITED + 15,
+            status="draft",
+            created_by=user,
+        )
+        people = Participant.objects.filter(territory_id=user.territory_id).exclude(phone="")
+        Registration.objects.bulk_create(
+            Registration(
+                event=event,
+                participant=participant,
+                status=RegistrationStatus.INVITED,
+                invited_by=user,
+            )
+            for participant in people.order_by("pk")[:OPENED_INVITED]
+        )
+        url = reverse("events:update", args=[event.pk])
+        form = client.get(url, secure=True).context["form"]
+        data = {name: value for name, value in form.initial.items() if value is not None}
+        data.update(status="open", starts_at="14:00", ends_at="18:00", staff=[])
+        data["date"] = event.date.isoformat()
+        for _ in range(runs):
+            Event.objects.filter(pk=event.pk).update(status="draft")
+            SentMessage.objects.filter(registration__event=event).delete()
+            start = time.perf_counter()
+            response = client.post(url, data, secure=True)
+            timings.append(time.perf_counter() - start)
+            if response.status_code != 302:
+                raise RuntimeError(f"ouverture du Café-métiers : réponse {response.status_code}")
+            queued = SentMessage.objects.filter(registration__event=event, status="pending").count()
+        transaction.set_rollback(True)
+    return min(timings), max(timings), queued

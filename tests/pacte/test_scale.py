@@ -9,6 +9,7 @@ from django.db import connection
 
 from pacte.factories import TerritoryFactory
 from pacte.models import Territory
+from pacte.roles import Role
 from pacte.scale import MARKER_TABLE
 from pacte.scale.dataset import Plan
 from participants.eligibility import search_key
@@ -180,3 +181,28 @@ def test_the_bench_takes_every_page_in_turns(client):
     assert asked[2:] == [
         url for first, second in turns for url in ["/connexion/"] * first + ["/healthz"] * second
     ]
+
+
+@pytest.mark.django_db
+def test_the_bench_opens_an_event_of_65_and_sends_nothing_in_the_request(
+    client_for, users, settings
+):
+    from events.models import SentMessage  # noqa: PLC0415
+    from pacte import sms  # noqa: PLC0415
+    from pacte.bench.probes import OPENED_INVITED, event_opening_seconds  # noqa: PLC0415
+    from participants.factories import ParticipantFactory  # noqa: PLC0415
+
+    settings.SMS_BACKEND = "pacte.sms.LocmemBackend"
+    sms.outbox.clear()
+    for index in range(OPENED_INVITED):
+        ParticipantFactory(
+            programme_year=users["participant"].programme_year, phone=f"+336{index:08d}"
+        )
+    coordinator = users[Role.COORDINATOR]
+
+    fastest, slowest, queued = event_opening_seconds(client_for(coordinator), coordinator, runs=2)
+
+    assert queued == OPENED_INVITED
+    assert 0 < fastest <= slowest
+    assert sms.outbox == []  # rolled back: nothing was handed to the cluster
+    assert not SentMessage.objects.exists()

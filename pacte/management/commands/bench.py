@@ -8,10 +8,11 @@ from django.test.utils import override_settings
 
 from pacte.bench import machine
 from pacte.bench.cases import PEER_STOCK, PEER_TUNED, peers, plan
-from pacte.bench.probes import attendance_sheet_seconds, national_export
+from pacte.bench.probes import attendance_sheet_seconds, event_opening_seconds, national_export
 from pacte.bench.runner import BenchError, bench_client, measure, measure_interleaved
 from pacte.bench.verdict import (
     EXPORT_MAX_MB,
+    OPEN_MAX_SECONDS,
     PDF_MAX_SECONDS,
     fixed_across_pages,
     page_checks,
@@ -119,6 +120,15 @@ class Command(BaseCommand):
             f"{'✓' if slowest < PDF_MAX_SECONDS else '✗'} feuille d’émargement PDF de 200 lignes : "
             f"{fastest:.2f}–{slowest:.2f} s (cible < {PDF_MAX_SECONDS} s)"
         )
+        fastest, slowest, queued = event_opening_seconds(client, user)
+        ok = slowest < OPEN_MAX_SECONDS
+        extra.append(
+            f"{'✓' if ok else '✗'} ouverture d’un Café-métiers de {queued} invités (convocations "
+            f"mises en file, envoyées par le cluster) : {fastest:.2f}–{slowest:.2f} s "
+            f"(cible < {OPEN_MAX_SECONDS} s)"
+        )
+        if not ok:
+            failed.append("ouverture d’un Café-métiers")
         extra.append(
             f"État : {'cibles de ratio et de requêtes atteintes' if not failed else 'ÉCHEC'}"
             " ; les temps absolus dépendent de la machine (voir ✓/✗)."
