@@ -394,7 +394,13 @@ def test_the_second_territory_opens_its_year_then_enrols(client_for, users, othe
 def test_a_territory_created_in_the_admin_site_opens_its_current_year(client_for, users):
     response = client_for(users[Role.ADMINISTRATOR]).post(
         reverse("admin:pacte_territory_add"),
-        {"code": "94", "name": "Val-de-Marne", "prefecture_name": "Préfecture du Val-de-Marne"},
+        {
+            "code": "94",
+            "name": "Val-de-Marne",
+            "prefecture_name": "Préfecture du Val-de-Marne",
+            "reminder_days_before": "2",
+            "morning_reminder": "on",
+        },
     )
 
     assert response.status_code == 302
