@@ -27,6 +27,7 @@ from events.models import Interview, InterviewOutcome, RecruiterTable, Registrat
 from events.selectors import registration_in_scope
 from pacte import audit
 from pacte.exceptions import DomainError
+from pacte.operators import sender_for
 from pacte.pdf import render_pdf
 from pacte.roles import Role
 
@@ -228,7 +229,7 @@ def send_recruiter_link(request, pk):
         message=render_to_string(
             "events/messages/recruiter_link.txt", {"table": table, "link": link}
         ),
-        from_email=None,
+        from_email=sender_for(table.event.territory),
         recipient_list=[table.recruiter.email],
     )
     messages.success(request, _("Le lien est envoyé à %(e)s.") % {"e": table.recruiter.email})

@@ -43,6 +43,7 @@ from events.models import (
 )
 from pacte import sms
 from pacte.models import Territory
+from pacte.operators import sender_for
 from participants.models import PreferredChannel
 
 logger = logging.getLogger("pacte.notifications")
@@ -206,7 +207,12 @@ class Mailing:
             TEMPLATES[self.kind, Channel.EMAIL],
             {**self.context(recipient), "with_pdf": pdf is not None},
         )
-        message = EmailMultiAlternatives(self.subject(), body, to=[recipient.address])
+        message = EmailMultiAlternatives(
+            self.subject(),
+            body,
+            from_email=sender_for(self.event.territory),
+            to=[recipient.address],
+        )
         message.attach(CALENDAR_FILENAME, self.calendar, "text/calendar")
         if pdf is not None:
             message.attach(f"convocation-{self.event.date:%Y-%m-%d}.pdf", pdf, "application/pdf")

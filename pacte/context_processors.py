@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from events.permissions import can_list_events
+from pacte.operators import operator_for
 from pacte.permissions import can_manage_accounts, can_read_access_log, can_see_dashboard
 from pacte.roles import Role
 from participants.permissions import (
@@ -68,7 +69,7 @@ def navigation(request):
     )
     return {
         "service_name": settings.SITE_NAME if sees_programme else settings.SITE_PUBLIC_NAME,
-        "service_operator": settings.SITE_OPERATOR,
+        "service_operator": operator_for(user),
         "nav_items": [
             {"label": label, "url": url, "current": url == current} for label, url in items
         ],

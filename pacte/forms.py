@@ -1,10 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from pacte.models import Structure, User
+from pacte.operators import sender_for
 from pacte.permissions import assignable_roles
 
 
@@ -63,6 +65,27 @@ class AccountPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         users = User._default_manager.filter(email__iexact=email, is_active=True)
         return (user for user in users if not user.is_expired)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):  # noqa: E501 - Django's signature
+        """Sent on behalf of the person's own prefecture, like the invitation."""
+        user = context["user"]
+        territory = user.structure.territory if user.structure_id else None
+        super().send_mail(
+            subject_template_name,
+            email_template_name,
+            {**context, "site_name": settings.SITE_PUBLIC_NAME},
+            sender_for(territory),
+            to_email,
+            html_email_template_name,
+        )
 
 
 class PeriodForm(forms.Form):

@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from pacte.operators import operator_for
+
 PRINTED_FORMAT = r"j F Y à H \h i"  # « 14 mars 2018 à 14 h 00 »
 
 
@@ -17,7 +19,7 @@ def render_pdf(request, template_name, context, *, filename):
     html = render_to_string(
         template_name,
         {
-            "operator": settings.SITE_OPERATOR,
+            "operator": operator_for(getattr(request, "user", None)),
             "printed_at": printed_at,
             "printed_label": "Imprimé le " + date_format(printed_at, PRINTED_FORMAT),
             **context,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from pacte import audit
 from pacte.exceptions import DomainError
 from pacte.models import Structure, User, role_fits_structure, role_misfit_message
+from pacte.operators import sender_for
 from pacte.permissions import assignable_roles
 
 
@@ -116,6 +117,6 @@ def account_send_invitation(*, account: User, base_url: str) -> None:
     send_mail(
         subject=_("Votre accès au service %(site)s") % {"site": settings.SITE_PUBLIC_NAME},
         message=render_to_string("accounts/invitation_email.txt", context),
-        from_email=None,
+        from_email=sender_for(account.structure.territory if account.structure_id else None),
         recipient_list=[account.email],
     )
