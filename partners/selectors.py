@@ -60,7 +60,11 @@ def deliveries(territory_id, start, end) -> dict[int, dict]:
     counted from held job-dating interviews at its tables, outcomes where it is the
     employer (immersions, jobs) and the workshops it led: four grouped queries.
 
-    Only partners that delivered something have a key."""
+    Only partners that delivered something have a key. What is yet to happen never counts:
+    a hire counts once its contract starts, a workshop once its Café-métiers took place
+    (a past day, or today's once it is closed)."""
+    today = timezone.localdate()
+    end = min(end, today)
     done = defaultdict(lambda: dict.fromkeys([key for key, _label in DELIVERY_LINES], 0))
     interviews = (
         Interview.objects.filter(
@@ -92,7 +96,9 @@ def deliveries(territory_id, start, end) -> dict[int, dict]:
             done[partner_id].update(immersions=immersions, hires=hires)
     workshops = (
         Workshop.objects.filter(
-            facilitator__territory_id=territory_id, event__date__range=(start, end)
+            Q(event__date__lt=today) | Q(event__status="done"),
+            facilitator__territory_id=territory_id,
+            event__date__range=(start, end),
         )
         .order_by()
         .values_list("facilitator_id")
