@@ -31,7 +31,7 @@ install-bench: $(VENV)/.installed-bench
 ## make run: install, migrate, load the demo programme, start the job worker and serve http://$(HOST)
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --url http://$(HOST)
 	@# The job worker (convocations, reminders) beside the web server, stopped with it.
 	$(BIN)/python manage.py qcluster & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -38,6 +38,8 @@ reports_patterns = (
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for it on every page, the admin site's included.
+    path("favicon.ico", pages.favicon),
     path("webhooks/sms/<str:secret>/", sms_delivery_report, name="sms_delivery_report"),
     path("comptes/", include(accounts_patterns)),
     path("jeunes/", include("participants.urls")),

@@ -3,9 +3,10 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
-from django.http import HttpResponseServerError
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -105,3 +106,9 @@ def server_error(request):
         "service_operator": settings.SITE_OPERATOR,
     }
     return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page (the admin site's included): the DSFR's."""
+    return HttpResponsePermanentRedirect(static("dsfr/dist/favicon/favicon.ico"))

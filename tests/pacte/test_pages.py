@@ -144,3 +144,21 @@ def test_the_staff_read_the_full_privacy_notice(client_for, users, role):
     text = client_for(users[role]).get(reverse("personal_data")).content.decode()
 
     assert "la mesure de justice en cours" in text
+
+
+def test_the_favicon_is_the_dsfr_one_everywhere(client_for, users):
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("dsfr/dist/favicon/favicon.ico")
+
+    admin_page = client_for(users[Role.ADMINISTRATOR]).get(reverse("admin:index"))
+    assert "dsfr/dist/favicon/favicon.ico" in admin_page.content.decode()
+
+
+def test_the_demo_names_the_address_it_is_served_at(capsys, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--url", "http://0.0.0.0:8080")
+
+    assert "Application : http://0.0.0.0:8080" in capsys.readouterr().out

@@ -8,7 +8,14 @@ from pacte.factories import DEMO_PASSWORD
 class Command(BaseCommand):
     help = "Charge le programme de démonstration (idempotent). Refusé quand DEBUG est désactivé."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="L’adresse à afficher pour l’application (make run HOST=… la donne).",
+        )
+
+    def handle(self, *args, url, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "seed_demo refuse de s'exécuter quand DEBUG est désactivé : "
@@ -16,7 +23,7 @@ class Command(BaseCommand):
             )
         build_demo()
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
-        self.stdout.write("Application : http://127.0.0.1:8000")
+        self.stdout.write(f"Application : {url}")
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
         for username, _first_name, _last_name, role, structure in DEMO_ACCOUNTS:
             where = f" — {structure}" if structure else ""
