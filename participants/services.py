@@ -29,6 +29,7 @@ from participants.models import (
     TaskKind,
 )
 from participants.models.choices import ALLOWED_TRANSITIONS
+from participants.signals import participant_exited
 
 CHECK_MONTHS = (3, 6, 12)
 
@@ -191,6 +192,8 @@ def participant_change_status(*, by, participant: Participant, to_status: str, r
     participant.status = to_status
     participant.save(update_fields=["status", "updated_at"])
     audit.log_write(user=by, obj=participant)
+    if to_status == Status.EXITED:
+        participant_exited.send(sender=Participant, participant=participant, by=by)
     return participant
 
 
@@ -313,6 +316,7 @@ def outcome_create(
         )
         participant.status = Status.EXITED
         participant.save(update_fields=["status", "updated_at"])
+        participant_exited.send(sender=Participant, participant=participant, by=by)
     audit.log_write(user=by, obj=outcome, created=True)
     return outcome
 
