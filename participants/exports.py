@@ -3,6 +3,7 @@
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from pacte.phones import format_phone
 from pacte.roles import Role
 from participants.models import JusticeKind, JusticeMeasure, Status
 from participants.querysets import justice_visible_q
@@ -54,7 +55,7 @@ def export_table(user, queryset):
                 p.last_name,
                 p.first_name,
                 p.birth_date,
-                p.phone,
+                format_phone(p.phone),
                 p.email,
                 Status(p.status).label,
                 p.programme_year.year,

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +52,17 @@ class Participant(models.Model):
         default=PreferredChannel.SMS,
     )
     address = models.CharField(_("adresse"), max_length=250, blank=True)
-    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    postal_code = models.CharField(
+        _("code postal"),
+        max_length=5,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(0[1-9]|[1-8]\d|9[0-8])\d{3}$",
+                _("Un code postal français s’écrit en 5 chiffres, par exemple 75015."),
+            )
+        ],
+    )
     city = models.CharField(_("commune"), max_length=100, blank=True)
     lives_in_qpv = models.BooleanField(_("habite un quartier prioritaire (QPV)"), null=True)
 

@@ -179,6 +179,16 @@ def test_the_xlsx_export_has_typed_dates_a_frozen_header_and_justice_for_the_pil
     assert row[headers.index("Fin de la mesure")] == dt.datetime(2027, 5, 1)
 
 
+def test_phones_are_exported_as_people_write_them(client_for, users, participant):
+    participant.phone = "+33616001267"
+    participant.save()
+
+    response = client_for(users[Role.COORDINATOR]).get(reverse("participants:export", args=["csv"]))
+
+    rows = read_csv(response)
+    assert rows[1][rows[0].index("Téléphone")] == "06 16 00 12 67"
+
+
 def test_counsellors_and_administrators_cannot_export(client_for, users):
     for role in (Role.COUNSELLOR, Role.ADMINISTRATOR):
         url = reverse("participants:export", args=["xlsx"])

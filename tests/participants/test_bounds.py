@@ -101,3 +101,20 @@ def test_the_database_refuses_unbounded_texts_and_dates(users):
         JusticeMeasureFactory(
             participant=participant, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2101, 1, 1)
         )
+
+
+@pytest.mark.parametrize("postal_code", ["7501", "750155", "ABCDE", "00100", "99000"])
+def test_a_postal_code_is_five_french_digits(client_for, users, postal_code):
+    client = client_for(users[Role.COORDINATOR])
+
+    response = client.post(reverse("participants:create"), new_file(users, postal_code=postal_code))
+
+    assert "postal_code" in response.context["form"].errors
+
+
+def test_a_real_postal_code_is_accepted(client_for, users):
+    client = client_for(users[Role.COORDINATOR])
+
+    response = client.post(reverse("participants:create"), new_file(users, postal_code="93000"))
+
+    assert response.status_code == 302
