@@ -30,6 +30,7 @@ from pacte.exceptions import DomainError
 from pacte.operators import sender_for
 from pacte.pdf import render_pdf
 from pacte.roles import Role
+from partners.models import Partner
 
 
 def _managed_event(request, pk):
@@ -171,6 +172,13 @@ def report(request, pk):
         excused=Count("pk", filter=Q(status=S.EXCUSED)),
     )
     interviews = Interview.objects.filter(table__event=event)
+    interviewers = list(
+        Partner.objects.filter(
+            tables__event=event, tables__interviews__outcome__in=InterviewOutcome.held()
+        )
+        .annotate(held=Count("tables__interviews", distinct=True))
+        .order_by("name")
+    )
     outcomes = dict(
         interviews.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n")
     )
@@ -186,6 +194,11 @@ def report(request, pk):
             "interviews_held": sum(outcomes.get(o, 0) for o in InterviewOutcome.held()),
             "outcomes": [(InterviewOutcome(o).label, n) for o, n in sorted(outcomes.items())],
             "partners": event.partners.select_related("partner"),
+            "interviewers": interviewers,
+            # The companies there: those named present and those who held interviews.
+            "companies": len(
+                {p.partner_id for p in event.partners.all()} | {p.pk for p in interviewers}
+            ),
         },
     )
 

@@ -278,6 +278,10 @@ def test_the_report_gives_the_figures_of_the_day(client_for, day, users):
     assert response.context["interviews_held"] == 1
     assert ("Second entretien", 1) in response.context["outcomes"]
     assert f"{expected_present} jeunes" in response.content.decode()
+    # Lidl held an interview without being named among the partners present: it counts.
+    assert response.context["companies"] == 1
+    assert [(p.name, p.held) for p in response.context["interviewers"]] == [("Lidl", 1)]
+    assert "1 entreprise" in response.content.decode()
 
 
 def test_the_recruiters_link_opens_their_table_on_the_day_only(client, day):
