@@ -1,11 +1,26 @@
 """Reads of events, scoped to the user."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateformat import time_format
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from events.models import Event, RecruiterTable, Registration, RegistrationStatus
+from events.models import (
+    Channel,
+    Event,
+    MessageKind,
+    MessageStatus,
+    RecruiterTable,
+    Registration,
+    RegistrationStatus,
+    SentMessage,
+)
 from pacte.roles import Role
 from participants.eligibility import search_key
 from participants.models import JusticeMeasure, Participant
@@ -71,6 +86,16 @@ def registrations_for(user, event):
         .select_related("participant__structure_in_charge", "participant__referent")
         .order_by("participant__last_name", "participant__first_name", "pk")
     )
+
+
+def registrations_with_deliveries(user, event) -> list[Registration]:
+    """registrations_for, each with what went to it and what did not (`deliveries`),
+    read in one query more whatever their number."""
+    registrations = list(registrations_for(user, event))
+    found = deliveries_for(registrations)
+    for registration in registrations:
+        registration.deliveries = found[registration.pk]
+    return registrations
 
 
 def check_in_list(event, query=""):
@@ -157,3 +182,130 @@ def interviews_outside_hours(interviews, user):
             if interview.starts_at < measure.out_from or interview.ends_at > measure.out_until:
                 flagged.add(interview.pk)
     return flagged
+
+
+# What went to each registration (the event page) --------------------------------------
+
+# The lines of a registration's messages, in this order, the young person's first.
+KIND_ORDER = [
+    MessageKind.CONVOCATION,
+    MessageKind.CHANGE,
+    MessageKind.REMINDER,
+    MessageKind.MORNING,
+]
+KIND_TITLES = {
+    MessageKind.CONVOCATION: gettext_lazy("Convocation"),
+    MessageKind.CHANGE: gettext_lazy("Changement annoncé"),
+    MessageKind.REMINDER: gettext_lazy("Rappel"),
+    MessageKind.MORNING: gettext_lazy("Rappel du jour"),
+}
+LEGAL_REP_TITLE = gettext_lazy("%(kind)s au représentant légal")
+# A badge per status: its DSFR variant and its words (the text says it: never colour alone).
+STATUS_BADGES = {
+    MessageStatus.PENDING: ("info", gettext_lazy("%(channel)s en attente d’envoi")),
+    MessageStatus.SENDING: ("info", gettext_lazy("%(channel)s en cours d’envoi")),
+    MessageStatus.RETRY: ("warning", gettext_lazy("%(channel)s : nouvel essai prévu")),
+    MessageStatus.SENT: ("success", gettext_lazy("%(channel)s envoyé")),
+    MessageStatus.DELIVERED: ("success", gettext_lazy("%(channel)s remis")),
+    MessageStatus.FAILED: ("error", gettext_lazy("%(channel)s en échec")),
+    MessageStatus.UNKNOWN: ("warning", gettext_lazy("%(channel)s : état inconnu")),
+}
+CHANNEL_NAMES = {Channel.SMS: Channel.SMS.label, Channel.EMAIL: Channel.EMAIL.label}
+# Those a person must look at: the row is marked, the convocation may be sent again.
+NOT_DELIVERED = {MessageStatus.FAILED, MessageStatus.UNKNOWN}
+# Those whose last error is shown beside the badge (why it failed, why it is tried again).
+EXPLAINED = NOT_DELIVERED | {MessageStatus.RETRY}
+
+
+@dataclass(frozen=True, slots=True)
+class MessageBadge:
+    level: str  # the DSFR badge variant: success, info, warning, error
+    label: str  # « SMS envoyé », « E-mail en échec »
+    detail: str = ""  # why, in plain French (the last error)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageLine:
+    title: str  # « Convocation », « Rappel au représentant légal »
+    badges: tuple[MessageBadge, ...]
+
+
+@dataclass(slots=True)
+class Deliveries:
+    """What went to one registration, and what did not."""
+
+    lines: list[MessageLine] = field(default_factory=list)
+    failed: bool = False  # a message shown failed
+    unknown: bool = False  # nobody knows whether a message shown went
+    convocation_not_delivered: bool = False  # the convocation may be sent again
+
+
+def retry_moment(moment, today) -> str:
+    """« à 14 h 10 » today, « le 4 décembre à 9 h 00 » another day."""
+    local = timezone.localtime(moment)
+    hour = time_format(local.time(), "H \\h i")
+    if local.date() == today:
+        return _("à %(hour)s") % {"hour": hour}
+    return _("le %(day)s à %(hour)s") % {"day": date_format(local.date(), "j F"), "hour": hour}
+
+
+def _badge(channel, status, error, next_attempt_at, now) -> MessageBadge:
+    level, label = STATUS_BADGES.get(status, ("info", "%(channel)s"))
+    name = CHANNEL_NAMES.get(channel, channel)
+    if status == MessageStatus.RETRY and next_attempt_at is not None and next_attempt_at > now:
+        text = _("%(channel)s : nouvel essai %(moment)s") % {
+            "channel": name,
+            "moment": retry_moment(next_attempt_at, timezone.localdate(now)),
+        }
+    else:
+        text = label % {"channel": name}
+    return MessageBadge(level, text, error if status in EXPLAINED else "")
+
+
+def deliveries_for(registrations) -> dict[int, Deliveries]:
+    """Each registration's messages as badges, in one query whatever their number: per
+    kind and recipient, the latest message of each channel (a corrected number's
+    convocation replaces the one refused; the participant page lists them all)."""
+    found = {registration.pk: Deliveries() for registration in registrations}
+    if not found:
+        return found
+    rows = (
+        SentMessage.objects.filter(registration_id__in=list(found))
+        .order_by("registration_id", "-created_at", "-pk")
+        .values_list(
+            "registration_id",
+            "kind",
+            "to_legal_rep",
+            "channel",
+            "status",
+            "last_error",
+            "next_attempt_at",
+        )
+    )
+    latest = {}
+    for registration_id, kind, legal_rep, channel, *rest in rows:
+        latest.setdefault((registration_id, kind, legal_rep, channel), rest)
+    now = timezone.now()
+    kind_rank = {kind: index for index, kind in enumerate(KIND_ORDER)}
+    channel_rank = {Channel.SMS: 0, Channel.EMAIL: 1}
+    lines = {}
+    for key in sorted(
+        latest,
+        key=lambda k: (k[0], kind_rank.get(k[1], len(KIND_ORDER)), k[2], channel_rank.get(k[3], 2)),
+    ):
+        registration_id, kind, legal_rep, channel = key
+        status, error, next_attempt_at = latest[key]
+        deliveries = found[registration_id]
+        deliveries.failed |= status == MessageStatus.FAILED
+        deliveries.unknown |= status == MessageStatus.UNKNOWN
+        if kind == MessageKind.CONVOCATION and status in NOT_DELIVERED:
+            deliveries.convocation_not_delivered = True
+        lines.setdefault((registration_id, kind, legal_rep), []).append(
+            _badge(channel, status, error, next_attempt_at, now)
+        )
+    for (registration_id, kind, legal_rep), badges in lines.items():
+        title = str(KIND_TITLES.get(kind, kind))
+        if legal_rep:
+            title = LEGAL_REP_TITLE % {"kind": title}
+        found[registration_id].lines.append(MessageLine(title, tuple(badges)))
+    return found

@@ -7,9 +7,18 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import permissions
-from events.models import Event, Registration, RegistrationStatus, Workshop
-from events.notifications import send_change_notice, send_convocation
+from events import outbox, permissions
+from events.models import (
+    Event,
+    EventStatus,
+    MessageKind,
+    MessageStatus,
+    Registration,
+    RegistrationStatus,
+    SentMessage,
+    Workshop,
+)
+from events.notifications import recipients, send_change_notice, send_convocation
 from pacte import audit
 from pacte.exceptions import DomainError
 
@@ -83,6 +92,71 @@ def reminders_pause(*, by, registration, paused: bool) -> Registration:
     registration.save(update_fields=["reminders_paused", "updated_at"])
     audit.log_write(user=by, obj=registration)
     return registration
+
+
+def convocation_refusal(registration) -> str:
+    """Why no convocation may leave for this registration now ("" when it may): an
+    invitation still standing, to an event open and to come."""
+    event = registration.event
+    if registration.status not in {Status.INVITED, Status.CONFIRMED}:
+        return _(
+            "L’inscription de %(p)s n’est plus en cours : la convocation n’est pas renvoyée."
+        ) % {"p": registration.participant}
+    if event.date < timezone.localdate() or event.status == EventStatus.DONE:
+        return _("Ce Café-métiers est passé : la convocation n’est pas renvoyée.")
+    if event.status == EventStatus.DRAFT:
+        return _(
+            "Ce Café-métiers est en brouillon : aucune convocation ne part avant son ouverture."
+        )
+    return ""
+
+
+@transaction.atomic
+def convocation_resend(*, by, registration) -> int:
+    """Send again a convocation that failed, or that nobody knows went: to the addresses
+    the file still holds (a number refused and since corrected gets the convocation at
+    the new one). Returns how many messages leave again."""
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("event", "participant")
+        .get(pk=registration.pk)
+    )
+    event, participant = registration.event, registration.participant
+    if not permissions.can_register(by, event, participant):
+        raise DomainError(_("Vous ne pouvez pas renvoyer la convocation de ce jeune."))
+    refusal = convocation_refusal(registration)
+    if refusal:
+        raise DomainError(refusal)
+    not_delivered = list(
+        SentMessage.objects.select_for_update()
+        .filter(
+            registration=registration,
+            kind=MessageKind.CONVOCATION,
+            status__in=[MessageStatus.FAILED, MessageStatus.UNKNOWN],
+        )
+        .order_by("pk")
+    )
+    if not not_delivered:
+        raise DomainError(
+            _("La convocation de %(p)s n’est pas en échec : il n’y a rien à renvoyer.")
+            % {"p": participant}
+        )
+    current = {(r.channel, r.address.lower()) for r in recipients(participant)}
+    again = [m for m in not_delivered if (m.channel, m.recipient.lower()) in current]
+    for message in again:
+        outbox.resend(message)
+    # The addresses written in the file since (a corrected number): their first convocation.
+    queued = len(again) + len(send_convocation(registration))
+    if not queued:
+        raise DomainError(
+            _(
+                "Le dossier de %(p)s n’a plus le numéro ou l’adresse où la convocation a "
+                "échoué : complétez-le, puis renvoyez la convocation."
+            )
+            % {"p": participant}
+        )
+    audit.log_write(user=by, obj=registration)
+    return queued
 
 
 def _locked_event(event) -> Event:

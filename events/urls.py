@@ -56,6 +56,12 @@ urlpatterns = [
     ),
     path("inscriptions/<int:pk>/present/", views.check_in_mark, name="check_in_mark"),
     path("inscriptions/<int:pk>/convocation.pdf", views.convocation, name="convocation"),
+    path(
+        "inscriptions/<int:pk>/renvoyer-la-convocation/",
+        views.convocation_resend,
+        name="convocation_resend",
+    ),
+    path("inscriptions/<int:pk>/calendrier.ics", views.calendar_download, name="calendar"),
     path("inscriptions/<int:pk>/attestation.pdf", views.attestation, name="attestation"),
     path("emargement/<str:token>/", views.check_in_token, name="check_in_token"),
     path(

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from events.forms import (
     errors_as_sentences,
 )
 from events.models import Registration, RegistrationStatus
+from events.notifications import calendar_file
 from pacte import audit
 from pacte.exceptions import DomainError
 from pacte.permissions import rule_required
@@ -126,7 +127,7 @@ def _invitable(user, event):
 def event_detail(request, pk):
     event = selectors.event_for_page(request.user, pk)
     _require(permissions.can_list_events(request.user))
-    registrations = list(selectors.registrations_for(request.user, event))
+    registrations = selectors.registrations_with_deliveries(request.user, event)
     audit.log_list(request, "registration", len(registrations))
     can_invite = request.user.role in {"coordinator", "counsellor"} and (
         event.territory_id == request.user.territory_id
@@ -139,6 +140,14 @@ def event_detail(request, pk):
             "event": event,
             "registrations": registrations,
             "outside_hours": selectors.outside_allowed_hours(event, registrations, request.user),
+            # Whose convocation did not go, and the user may send again.
+            "resendable": {
+                r.pk
+                for r in registrations
+                if r.deliveries.convocation_not_delivered
+                and permissions.can_register(request.user, event, r.participant)
+                and not services.convocation_refusal(r)
+            },
             "invite_form": InviteForm(
                 participants=selectors.participants_matching(
                     _invitable(request.user, event), invite_query
@@ -357,6 +366,29 @@ def registration_reminders(request, pk):
     return redirect("events:detail", pk=registration.event_id)
 
 
+@require_POST
+def convocation_resend(request, pk):
+    """Send again a convocation that failed, or that nobody knows went."""
+    registration = _registration(request, pk)
+    _require(permissions.can_register(request.user, registration.event, registration.participant))
+    try:
+        queued = services.convocation_resend(by=request.user, registration=registration)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "La convocation de %(p)s repart (%(n)s message) : son état s’affiche ci-dessous.",
+                "La convocation de %(p)s repart (%(n)s messages) : leur état s’affiche ci-dessous.",
+                queued,
+            )
+            % {"p": registration.participant, "n": queued},
+        )
+    # The top of the page, where the notice (or the refusal) is read.
+    return redirect("events:detail", pk=registration.event_id)
+
+
 # Check-in on the day ---------------------------------------------------------------
 
 
@@ -515,6 +547,20 @@ def _registration_document(request, pk, builder):
 
 def convocation(request, pk):
     return _registration_document(request, pk, convocation_pdf)
+
+
+def _calendar_response(request, registration):
+    response = HttpResponse(
+        calendar_file(registration), content_type="text/calendar; charset=utf-8"
+    )
+    name = f"cafe-metiers-{registration.event.date:%Y-%m-%d}.ics"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def calendar_download(request, pk):
+    """The registration's calendar entry (.ics), as the convocation e-mail attaches it."""
+    return _registration_document(request, pk, _calendar_response)
 
 
 def attestation(request, pk):

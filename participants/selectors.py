@@ -1,18 +1,29 @@
 """Reads of participants, already scoped to the user."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from events.models import Interview, InterviewOutcome, Registration, RegistrationStatus
+from events.models import (
+    Channel,
+    Interview,
+    InterviewOutcome,
+    MessageKind,
+    MessageStatus,
+    Registration,
+    RegistrationStatus,
+    SentMessage,
+)
 from pacte import compiled
 from pacte.compiled import as_date
 from pacte.links import pk_url
 from pacte.models import User
+from pacte.phones import format_phone
 from pacte.prepared import prepared
 from participants.models import (
     AgendaItem,
@@ -343,6 +354,92 @@ def participant_timeline(participant, *, plan_actions=None, outcomes=None, tasks
     return sorted(entries, key=lambda entry: entry.day, reverse=True)
 
 
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """A message sent to the young person or their legal representative, in plain words."""
+
+    event_pk: int
+    event_date: date
+    event_title: str
+    kind: str
+    channel: str
+    recipient: str
+    at: datetime  # its last step: delivered, failed, sent, or written
+    status: str
+    level: str  # the DSFR badge variant
+    error: str
+    next_attempt_at: datetime | None
+
+
+MESSAGE_LEVELS = {
+    MessageStatus.SENT: "success",
+    MessageStatus.DELIVERED: "success",
+    MessageStatus.FAILED: "error",
+    MessageStatus.UNKNOWN: "warning",
+    MessageStatus.RETRY: "warning",
+}
+MESSAGE_EXPLAINED = {MessageStatus.FAILED, MessageStatus.UNKNOWN, MessageStatus.RETRY}
+
+
+def participant_messages(participant) -> list[MessageRow]:
+    """Every message of the participant's Café-métiers, newest first, in one query."""
+    labels = {
+        "kind": dict(MessageKind.choices),
+        "channel": dict(Channel.choices),
+        "status": dict(MessageStatus.choices),
+    }
+    to_them, to_legal_rep = _("le jeune"), _("son représentant légal")
+    rows = (
+        SentMessage.objects.filter(registration__participant_id=participant.pk)
+        .order_by("-created_at", "-pk")
+        .values_list(
+            "registration__event_id",
+            "registration__event__date",
+            "registration__event__title",
+            "kind",
+            "channel",
+            "to_legal_rep",
+            "status",
+            "last_error",
+            "created_at",
+            "sent_at",
+            "delivered_at",
+            "failed_at",
+            "next_attempt_at",
+        )
+    )
+    return [
+        MessageRow(
+            event_pk=event_pk,
+            event_date=event_date,
+            event_title=event_title,
+            kind=str(labels["kind"].get(kind, kind)),
+            channel=str(labels["channel"].get(channel, channel)),
+            recipient=to_legal_rep if legal_rep else to_them,
+            at=delivered_at or failed_at or sent_at or created_at,
+            status=str(labels["status"].get(status, status)),
+            level=MESSAGE_LEVELS.get(status, "info"),
+            error=error if status in MESSAGE_EXPLAINED else "",
+            next_attempt_at=next_attempt_at if status == MessageStatus.RETRY else None,
+        )
+        for (
+            event_pk,
+            event_date,
+            event_title,
+            kind,
+            channel,
+            legal_rep,
+            status,
+            error,
+            created_at,
+            sent_at,
+            delivered_at,
+            failed_at,
+            next_attempt_at,
+        ) in rows
+    ]
+
+
 def participants_needing_attention(user):
     """No follow-up for 30 days, justice measure ending within 60 days, outcome check due."""
     return (
@@ -439,13 +536,38 @@ def participant_changes(participant, since: int | None = None):
     for version, previous in zip(versions, [*versions[1:], None], strict=True):
         if since is not None and version.history_id <= since:
             break
-        fields = []
+        values = []
         if previous is not None:
             delta = version.diff_against(previous)
-            fields = [
-                str(Participant._meta.get_field(change.field).verbose_name)
+            values = [
+                (
+                    str(Participant._meta.get_field(change.field).verbose_name),
+                    _shown(previous, change.field),
+                    _shown(version, change.field),
+                )
                 for change in delta.changes
                 if change.field not in HIDDEN_HISTORY_FIELDS
             ]
-        changes.append({"version": version, "fields": fields})
+        changes.append(
+            {"version": version, "fields": [label for label, *rest in values], "values": values}
+        )
     return changes
+
+
+def _shown(record, name) -> str:
+    """A field's value in a saved version, as the page writes it (a label, a date, a name)."""
+    field = Participant._meta.get_field(name)
+    value = getattr(record, name, None)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value or "—"))
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    if name in {"phone", "legal_rep_phone"}:
+        return format_phone(value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
+    return str(value)

@@ -191,3 +191,21 @@ def test_the_coordination_reads_who_changed_which_fields(client_for, users):
     latest = response.context["changes"][0]
     assert latest["fields"] == ["téléphone"]
     assert latest["version"].history_user == users[Role.COUNSELLOR]
+
+
+def test_the_change_history_shows_old_and_new_values(client_for, users):
+    participant = users["participant"]
+    participant.phone = "+33698765432"
+    participant.preferred_channel = "email"
+    participant.save()
+
+    response = client_for(users[Role.COORDINATOR]).get(
+        reverse("participants:history", args=[participant.pk])
+    )
+
+    assert ("téléphone", "06 12 34 56 78", "06 98 76 54 32") in response.context["changes"][0][
+        "values"
+    ]
+    content = response.content.decode()
+    assert "Téléphone : 06 12 34 56 78 → 06 98 76 54 32" in content
+    assert "→ E-mail" in content  # a choice's label, not its code
