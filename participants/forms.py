@@ -223,7 +223,14 @@ class FollowUpForm(forms.ModelForm):
 
 class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label=_("Nouveau statut"), choices=Status.choices)
-    reason = reason_field(label=_("Motif"))
+    reason = reason_field(
+        label=_("Motif"),
+        error_messages={
+            "required": _(
+                "Indiquez le motif du changement de statut : il reste dans l’historique du dossier."
+            )
+        },
+    )
 
 
 class JusticeMeasureForm(forms.ModelForm):

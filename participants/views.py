@@ -151,6 +151,7 @@ def participant_detail(request, pk):
             "can_see_justice": can_see_justice,
             "can_edit_justice": can_see_justice and permissions.can_edit_justice(user, participant),
             "justice_measures": justice_measures,
+            "sent_messages": selectors.participant_messages(participant),
             "follow_up_form": FollowUpForm()
             if permissions.can_log_follow_up(user, participant)
             else None,
@@ -242,10 +243,13 @@ def status_change(request, pk):
         ),
     ):
         messages.success(request, _("Le statut est changé."))
-    else:
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        messages.error(request, " ".join(errors))
-    return redirect("participants:detail", pk=participant.pk)
+        return redirect("participants:detail", pk=participant.pk)
+    # The form again, its errors next to its fields (not a bare message on another tab).
+    return render(
+        request,
+        "participants/simple_form.html",
+        {"form": form, "participant": participant, "title": _("Changer le statut")},
+    )
 
 
 def justice_edit(request, pk):
@@ -423,9 +427,13 @@ def participant_export(request, fmt):
     )
     if fmt not in {"csv", "xlsx"}:
         raise Http404
-    audit.log_list(
-        request, "participant", participant_filter.qs.count(), action=AccessAction.EXPORT
-    )
+    count = participant_filter.qs.count()
+    audit.log_list(request, "participant", count, action=AccessAction.EXPORT)
+    if count > settings.PACTE_EXPORT_INLINE_MAX:
+        # Too long for a request: the cluster writes the file, its page follows it.
+        from participants.export_jobs import export_request
+
+        return redirect(export_request(by=request.user, fmt=fmt, query=request.GET, total=count))
     headers, rows = export_table(request.user, participant_filter.qs)
     filename = f"jeunes-{timezone.localdate():%Y-%m-%d}"
     if fmt == "xlsx":

@@ -25,6 +25,7 @@ FORM_PAGES = [
     "participants:hand_over",
     "participants:stand_in",
     "participants:follow_up_create",
+    "participants:status_change",
 ]
 
 

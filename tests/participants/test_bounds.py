@@ -118,3 +118,36 @@ def test_a_real_postal_code_is_accepted(client_for, users):
     response = client.post(reverse("participants:create"), new_file(users, postal_code="93000"))
 
     assert response.status_code == 302
+
+
+def test_every_error_is_summed_up_on_top_with_a_link_to_its_field(client_for, users):
+    client = client_for(users[Role.COORDINATOR])
+
+    response = client.post(
+        reverse("participants:create"),
+        new_file(users, first_name="", birth_date="1900-01-01", postal_code="7501"),
+    )
+
+    content = response.content.decode()
+    summary = content[
+        content.index("fr-alert--error") : content.index("</ul>", content.index("fr-alert--error"))
+    ]
+    for field in ("first_name", "birth_date", "postal_code"):
+        assert f'href="#id_{field}"' in summary
+    assert content.index("fr-alert--error") < content.index('id="id_first_name"')
+
+
+def test_a_status_change_without_motif_says_so_next_to_the_field(client_for, users):
+    participant = users["participant"]
+    client = client_for(users[Role.COORDINATOR])
+
+    response = client.post(
+        reverse("participants:status_change", args=[participant.pk]),
+        {"to_status": "suspended", "reason": ""},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"] == [
+        "Indiquez le motif du changement de statut : il reste dans l’historique du dossier."
+    ]
+    assert 'href="#id_reason"' in response.content.decode()

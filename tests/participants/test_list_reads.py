@@ -198,5 +198,5 @@ def test_a_choice_not_offered_is_refused_next_to_its_field(client_for, users):
     response = list_page(client_for(users[Role.COORDINATOR]), referent=999999)
 
     body = response.content.decode()
-    assert "Le formulaire contient des erreurs" in body
+    assert "Le formulaire contient une erreur" in body
     assert "Sélectionnez un choix valide" in body
