@@ -16,3 +16,17 @@ def purge_old_jobs() -> int:
         stopped__lt=timezone.now() - dt.timedelta(days=JOBS_KEPT_DAYS)
     ).delete()
     return deleted
+
+
+def run_work(pk) -> str:
+    """One piece of background work (pacte.work): a participants export, an import."""
+    from pacte.work.services import work_run
+
+    return work_run(pk)
+
+
+def purge_old_work() -> dict:
+    """Delete the background work older than seven days, with its files."""
+    from pacte.work.services import work_purge
+
+    return work_purge()

@@ -286,3 +286,7 @@ def access_log_visible_to(user):
     if user.role == Role.PILOT and user.territory_id:
         return entries.filter(territory_id=user.territory_id)
     return entries.none()
+
+
+# Long work off the request (an export, an import): its own module, a model of this app.
+from pacte.work.models import BackgroundWork, WorkKind, WorkStatus  # noqa: E402, F401

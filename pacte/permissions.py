@@ -63,3 +63,42 @@ def can_read_full_privacy_notice(user) -> bool:
         Role.COUNSELLOR,
         Role.ADMINISTRATOR,
     }
+
+
+# The rule of the app that asks for each kind of background work, by dotted path (the
+# foundation names the rules of higher layers without importing them, as pacte.schedules
+# names their jobs): whoever no longer meets it opens no such work, and its job does not
+# run for them.
+WORK_KIND_RULES = {
+    "participants_export": "participants.permissions.can_export_participants",
+    "partners_import": "partners.permissions.can_edit_partners",
+    "contacts_import": "partners.permissions.can_edit_partners",
+}
+
+
+def work_visible_q(user):
+    """Background work a user may open: their own, asked in the territory they are still
+    in, of a kind whose rule they still meet. Anyone else's is unknown to them (404); the
+    administrator opens no participants export (only the coordination and the pilot
+    export participants). A condition (Q) on BackgroundWork."""
+    from django.db.models import Q
+    from django.utils.module_loading import import_string
+
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    condition = Q(requested_by_id=user.pk)
+    if user.territory_id is None:
+        condition &= Q(territory__isnull=True)
+    else:
+        condition &= Q(territory_id=user.territory_id)
+    refused = [kind for kind, rule in WORK_KIND_RULES.items() if not import_string(rule)(user)]
+    if refused:
+        condition &= ~Q(kind__in=refused)
+    return condition
+
+
+def can_open_work(user, work) -> bool:
+    """The same rule for one piece of work, tested in the database (never a second copy)."""
+    from pacte.work.models import BackgroundWork
+
+    return BackgroundWork.objects.filter(work_visible_q(user), pk=work.pk).exists()

@@ -46,6 +46,11 @@ SCHEDULES = {
         "",
         dt.time(3, 30),
     ),
+    "Exports et imports : effacer les résultats de plus de 7 jours": (
+        "pacte.jobs.purge_old_work",
+        "",
+        dt.time(3, 45),
+    ),
 }
 
 

@@ -272,6 +272,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files the application writes (background work's results): private, handed out by a
+# view that checks who asks, never served under a public URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -374,6 +377,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Longer than this, a participants export (rows) or a partner import (rows of the file)
+# runs as background work, with a page that follows it, instead of in the request.
+PACTE_EXPORT_INLINE_MAX = env_int("PACTE_EXPORT_INLINE_MAX", 2_000)
+PACTE_IMPORT_INLINE_MAX = env_int("PACTE_IMPORT_INLINE_MAX", 500)
 
 # Imports of partner records: all rows in one transaction (nothing half-imported).
 IMPORT_EXPORT_USE_TRANSACTIONS = True

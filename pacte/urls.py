@@ -13,6 +13,7 @@ from pacte.views import (
     pages,
     reports,
     second_factor,
+    work,
 )
 
 accounts_patterns = (
@@ -35,6 +36,14 @@ reports_patterns = (
     "reports",
 )
 
+work_patterns = (
+    [
+        path("<int:pk>/", work.work_detail, name="detail"),
+        path("<int:pk>/fichier", work.work_file, name="file"),
+    ],
+    "work",
+)
+
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
@@ -50,6 +59,7 @@ urlpatterns = [
     path("journal/", access_log.access_log, name="access_log"),
     path("tableau-de-bord/", dashboard.dashboard_page, name="dashboard"),
     path("rapports/", include(reports_patterns)),
+    path("travaux/", include(work_patterns)),
     path("connexion/", login.LoginView.as_view(), name="login"),
     path("connexion/second-facteur/", second_factor.second_factor, name="second_factor"),
     path(

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core import signing
@@ -46,6 +47,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from pacte.models import Structure
 from pacte.roles import Role
 from participants.models import ProgrammeYear
+from partners import import_jobs
 from partners.models import (
     Commitment,
     Contact,
@@ -304,7 +306,9 @@ class ImportExportAdmin(ImportExportModelAdmin):
 
     The file is refused past the limits of partners.resources (its size, rows and
     cells), with the reasons next to its field; a confirmation that is not the one
-    the preview gave answers 400 and reads nothing.
+    the preview gave answers 400 and reads nothing. A confirmed file of more than
+    PACTE_IMPORT_INLINE_MAX rows is imported by the job cluster (partners.import_jobs),
+    and the confirmation leads to the work's page.
     """
 
     import_formats = IMPORT_FORMATS
@@ -343,6 +347,7 @@ class ImportExportAdmin(ImportExportModelAdmin):
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)
         context["import_notes"] = self.import_notes()
+        context["import_inline_max"] = settings.PACTE_IMPORT_INLINE_MAX
         return context
 
     def add_data_read_fail_error_to_form(self, form, e):
@@ -383,6 +388,9 @@ class ImportExportAdmin(ImportExportModelAdmin):
         if not confirm_form.is_valid():
             return self.refuse_confirmation(request, confirm_form.errors.as_data())
         try:
+            work = self.import_as_work(request, confirm_form)
+            if work is not None:
+                return HttpResponseRedirect(work.get_absolute_url())
             return super().process_import(request, **kwargs)
         except (ImportFileRefused, OSError) as error:
             # A file of the storage, previewed, yet past the limits or gone now: it
@@ -391,6 +399,36 @@ class ImportExportAdmin(ImportExportModelAdmin):
                 name = confirm_form.cleaned_data["import_file_name"]
                 self.get_tmp_storage_class()(name=name).remove()
             return self.refuse_confirmation(request, error)
+
+    def import_as_work(self, request, confirm_form):
+        """A confirmed file of more than PACTE_IMPORT_INLINE_MAX rows: handed to the job
+        cluster (moved out of the preview's storage, so that it is confirmed once), the
+        work returned. None for a shorter file, imported in the request as before."""
+        confirmed = confirm_form.cleaned_data
+        input_format = self.get_import_formats()[int(confirmed["format"])](
+            encoding=self.from_encoding
+        )
+        tmp_storage = self.get_tmp_storage_class()(
+            name=confirmed["import_file_name"],
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        content = tmp_storage.read()
+        rows = len(input_format.create_dataset(content))
+        if rows <= settings.PACTE_IMPORT_INLINE_MAX:
+            return None
+        work = import_jobs.import_request(
+            by=request.user,
+            model=self.model,
+            content=content,
+            import_format=confirmed["format"],
+            resource=confirmed["resource"],
+            file_name=confirmed["original_file_name"],
+            rows=rows,
+        )
+        tmp_storage.remove()
+        return work
 
     def refuse_confirmation(self, request, reason):
         logger.warning(

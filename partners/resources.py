@@ -318,6 +318,9 @@ class TerritoryScopedResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._change_reason = change_reason(kwargs.get("file_name"))
+        if kwargs.get("user") is not None:
+            # Who imported, in the history: a job has no request for simple-history to read.
+            instance._history_user = kwargs["user"]
         super().before_save_instance(instance, row, **kwargs)
 
     def export_field(self, field, instance, **kwargs):

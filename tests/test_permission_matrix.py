@@ -190,7 +190,7 @@ MATRIX = {
     "participants:status_change": (
         "post",
         paris_participant,
-        file_readers(**{COORD: 302, COUNS: 302, PILOT: 403}),
+        file_readers(**{PILOT: 403}),
     ),
     "participants:justice_edit": (
         "get",
@@ -234,6 +234,37 @@ MATRIX = {
     "participants:hand_over": ("get", paris_participant, file_readers(**{PILOT: 403})),
     "participants:stand_in": ("get", paris_participant, file_readers(**{PILOT: 403})),
 }
+
+
+def coordinators_export(users):
+    """A participants export the Paris coordinator asked for, done, with its file (one
+    small fixed file, written again each time): anyone else's work does not exist."""
+    from pathlib import Path
+
+    from pacte.work.models import BackgroundWork, WorkKind, WorkStatus, private_storage
+
+    name = "work/permission-matrix.csv"
+    path = Path(private_storage.path(name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"Nom\r\n")
+    work = BackgroundWork.objects.create(
+        kind=WorkKind.PARTICIPANTS_EXPORT,
+        requested_by=users[COORD],
+        territory_id=users[COORD].territory_id,
+        status=WorkStatus.DONE,
+        parameters={"format": "csv", "filename": "jeunes.csv"},
+        file=name,
+    )
+    return [work.pk]
+
+
+REQUESTER_ONLY = {**everyone(404), ANON: LOGIN, COORD: 200}
+MATRIX.update(
+    {
+        "work:detail": ("get", coordinators_export, REQUESTER_ONLY),
+        "work:file": ("get", coordinators_export, REQUESTER_ONLY),
+    }
+)
 
 
 def event_args(users):
@@ -381,6 +412,14 @@ MATRIX.update(
         "events:registration_reminders": ("post", registration_args, REGISTRATION_EDITORS),
         "events:check_in_mark": ("post", registration_args, staff_only(**{COORD: 302, COUNS: 302})),
         "events:convocation": ("get", registration_args, REGISTRATION_DOCUMENTS),
+        # The calendar entry: the convocation's rule. Sending it again: whoever may register
+        # the young person (nothing failed here: the refusal comes back on the page, 302).
+        "events:calendar": ("get", registration_args, REGISTRATION_DOCUMENTS),
+        "events:convocation_resend": (
+            "post",
+            registration_args,
+            {**REGISTRATION_EDITORS, PILOT: 403},
+        ),
         "events:attestation": (
             "get",
             lambda users: [users["present_registration"].pk],

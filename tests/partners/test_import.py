@@ -17,11 +17,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pacte.factories import StructureFactory
+from pacte.jobs import run_work
 from pacte.roles import Role
+from pacte.work import services as work_services
+from pacte.work.models import BackgroundWork, WorkKind, WorkStatus
 from partners.admin import ImportTempStorage
 from partners.models import Contact, Partner, PartnerKind, Sector
 from partners.resources import (
@@ -967,3 +971,202 @@ def test_the_import_page_explains_the_columns(users, coordination, administratio
 
     page = administration.get(url(model, "import")).content.decode()
     assert "Territoire" in page.split("importer les champs suivants")[1].split("</code>")[0]
+
+
+# Long files: imported by the job cluster -------------------------------------------------
+
+
+@pytest.fixture
+def long_files(settings, tmp_path):
+    """Past 3 rows a confirmed file is imported as background work (PACTE_IMPORT_INLINE_MAX);
+    the private files of the test in a folder of its own."""
+    settings.PACTE_IMPORT_INLINE_MAX = 3
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def confirm_as_work(client, model, response, capture):
+    with capture(execute=True):
+        response = confirm(client, model, response)
+    work = BackgroundWork.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("work:detail", args=[work.pk])
+    work.refresh_from_db()
+    return work
+
+
+@pytest.mark.django_db
+def test_a_file_past_the_inline_max_is_imported_whole_by_a_job(
+    users, coordination, paris, long_files, django_capture_on_commit_callbacks
+):
+    PartnerFactory(territory=paris, name="Entreprise 1", siret=fictitious_siret(1), notes="")
+    rows = [partner_row(n, notes=f"Ligne {n}") for n in range(1, 6)]
+    response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, rows), CSV)
+    assert "il est importé en arrière-plan (tout ou rien)" in response.content.decode()
+    data = confirm_data(response)
+    previewed = Path(tempfile.gettempdir()) / data["import_file_name"]
+
+    work = confirm_as_work(coordination, "partner", response, django_capture_on_commit_callbacks)
+
+    assert (work.kind, work.status, work.requested_by, work.territory) == (
+        WorkKind.PARTNERS_IMPORT,
+        WorkStatus.DONE,
+        users[Role.COORDINATOR],
+        paris,
+    )
+    assert (work.done, work.total) == (5, 5)
+    assert work.message == "Import terminé : 4 ajout(s), 1 mise(s) à jour."
+    assert sorted(Partner.objects.filter(territory=paris).values_list("notes", flat=True)) == [
+        f"Ligne {n}" for n in range(1, 6)
+    ]
+    # Who imported, as for a file imported in the request: the history and the admin's log.
+    version = Partner.objects.get(name="Entreprise 3").history.get()
+    assert version.history_user == users[Role.COORDINATOR]
+    assert version.history_change_reason == "Import du fichier « partenaires.csv »"
+    assert LogEntry.objects.filter(user=users[Role.COORDINATOR]).count() == 5
+    # Neither the previewed file nor the job's copy is left, and the confirmation is spent.
+    assert not previewed.exists()
+    assert not any((long_files / "work").iterdir())
+    assert coordination.post(url("partner", "process_import"), data).status_code == 400
+    page = coordination.get(reverse("work:detail", args=[work.pk])).content.decode()
+    assert "Import terminé : 4 ajout(s), 1 mise(s) à jour." in page
+    assert url("partner", "changelist") in page
+
+
+@pytest.mark.django_db
+def test_a_file_of_the_inline_max_is_imported_in_the_request(
+    users, coordination, long_files, django_capture_on_commit_callbacks
+):
+    rows = [partner_row(n) for n in range(1, 4)]
+    response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, rows), CSV)
+    assert "en arrière-plan" not in response.content.decode()
+
+    confirm(coordination, "partner", response)
+
+    assert Partner.objects.count() == 3
+    assert not BackgroundWork.objects.exists()
+
+
+def queue_without_running(monkeypatch):
+    """The work's job held back (the cluster not there yet): the pks it was given."""
+    queued = []
+    monkeypatch.setattr(work_services, "work_enqueue", queued.append)
+    return queued
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_changed_before_its_job_imports_nothing_and_says_which_lines(
+    users, client_for, long_files, monkeypatch
+):
+    """For real transactions: the valid rows before the bad one are rolled back with it."""
+    coordination = client_for(users[Role.COORDINATOR])
+    rows = [partner_row(n) for n in range(1, 6)]
+    queued = queue_without_running(monkeypatch)
+    response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, rows), CSV)
+    confirm(coordination, "partner", response)
+    (work,) = BackgroundWork.objects.all()
+    assert queued == [work.pk]
+    rows[2][3] = "12345678901234"  # line 4: a SIRET of a bad key
+    rows[4][0] = ""  # line 6: no name
+    (long_files / work.parameters["input"]).write_bytes(csv_file(PARTNER_HEADERS, rows).read())
+
+    assert run_work(work.pk) == WorkStatus.FAILED
+
+    work.refresh_from_db()
+    assert work.message == "Rien n’a été importé : le fichier contient des erreurs."
+    assert work.details == [f"Ligne 4, SIRET : {SIRET_MESSAGE}", f"Ligne 6, Nom : {EMPTY_MESSAGE}"]
+    assert not Partner.objects.exists()
+    assert not Partner.history.exists()
+    assert not (long_files / work.parameters["input"]).exists()
+    page = coordination.get(reverse("work:detail", args=[work.pk])).content.decode()
+    assert f"<li>Ligne 4, SIRET : {SIRET_MESSAGE}</li>" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_once_the_rows_are_written_rolls_them_all_back(
+    users, client_for, long_files, monkeypatch
+):
+    coordination = client_for(users[Role.COORDINATOR])
+    queued = queue_without_running(monkeypatch)
+    rows = [partner_row(n) for n in range(1, 6)]
+    confirm(
+        coordination,
+        "partner",
+        preview(coordination, "partner", csv_file(PARTNER_HEADERS, rows), CSV),
+    )
+    from partners.admin import PartnerAdmin
+
+    def fails(self, result, request):
+        assert Partner.objects.count() == 5  # written, not committed
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(PartnerAdmin, "generate_log_entries", fails)
+
+    assert run_work(queued[0]) == WorkStatus.FAILED
+
+    assert not Partner.objects.exists()
+    assert not Partner.history.exists()
+    assert "erreur technique" in BackgroundWork.objects.get().message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_a_forged_confirmation_of_a_long_file_answers_400_and_queues_nothing(
+    users, coordination, long_files, forgery
+):
+    rows = [partner_row(n) for n in range(1, 6)]
+    response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, rows), CSV)
+    data = confirm_data(response)
+    FORGERIES[forgery](data)
+
+    assert_confirmation_refused(coordination.post(url("partner", "process_import"), data))
+    assert not BackgroundWork.objects.exists()
+
+
+@pytest.mark.django_db
+def test_another_person_cannot_confirm_nor_follow_a_long_import(
+    users, coordination, client_for, long_files, django_capture_on_commit_callbacks
+):
+    rows = [partner_row(n) for n in range(1, 6)]
+    response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, rows), CSV)
+    other = client_for(users["other_coordinator"])
+    assert_confirmation_refused(
+        other.post(url("partner", "process_import"), confirm_data(response))
+    )
+
+    work = confirm_as_work(coordination, "partner", response, django_capture_on_commit_callbacks)
+
+    assert other.get(reverse("work:detail", args=[work.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_long_contacts_file_is_imported_by_a_job_too(
+    users, coordination, paris, long_files, django_capture_on_commit_callbacks
+):
+    PartnerFactory(territory=paris, name="Lidl")
+    rows = [["Lidl", f"Contact {n}", "RH", "", "", "non"] for n in range(5)]
+    response = preview(coordination, "contact", csv_file(CONTACT_HEADERS, rows), CSV)
+
+    work = confirm_as_work(coordination, "contact", response, django_capture_on_commit_callbacks)
+
+    assert (work.kind, work.status) == (WorkKind.CONTACTS_IMPORT, WorkStatus.DONE)
+    assert Contact.objects.filter(partner__name="Lidl").count() == 5
+
+
+@pytest.mark.django_db
+def test_an_administrator_s_long_file_goes_to_the_territories_it_names(
+    users, administration, paris, other_territory, long_files, django_capture_on_commit_callbacks
+):
+    codes = ["75", other_territory.code]
+    upload = csv_file(
+        ["Territoire", "Nom", "Type", "SIRET"],
+        [[codes[n % 2], f"Entreprise {n}", "Employeur", fictitious_siret(n)] for n in range(1, 6)],
+    )
+    response = preview(administration, "partner", upload, CSV)
+
+    work = confirm_as_work(administration, "partner", response, django_capture_on_commit_callbacks)
+
+    assert (work.status, work.territory) == (WorkStatus.DONE, None)
+    assert Partner.objects.filter(territory=paris).count() == 2
+    assert Partner.objects.filter(territory=other_territory).count() == 3
+    assert administration.get(reverse("work:detail", args=[work.pk])).status_code == 200
