@@ -93,7 +93,11 @@ def run(work) -> str:
     try:
         work_write_file(work, response.streaming_content)
     finally:
-        response.close()
+        # Not response.close(): it sends request_finished, whose receiver closes the
+        # database connection the job still uses (a test's own transaction, even).
+        stream = getattr(response, "file_to_stream", None)
+        if stream is not None:
+            stream.close()
     return ngettext("%(count)s jeune exporté.", "%(count)s jeunes exportés.", counted.done) % {
         "count": number_format(counted.done, force_grouping=True)
     }
