@@ -15,16 +15,44 @@ register = template.Library()
 
 @register.filter
 def long_date(value):
-    """« 2 décembre 2026 »: like |date:"j F Y", written once per day and language.
+    """« 2 décembre 2026 », « 1er février 2027 »: like |date:"j F Y", written once per day
+    and language (Django's date filter formats each call anew; a list prints a hundred)."""
+    return _long_date(_local(value), get_language()) if value else ""
 
-    Django's date filter formats each call anew; a list prints a hundred dates.
-    """
-    return _long_date(value, get_language()) if value else ""
+
+def _local(value):
+    """A moment as the day it is in Paris (|date does it; date_format does not)."""
+    return timezone.localtime(value) if isinstance(value, dt.datetime) else value
 
 
 @lru_cache(maxsize=4096)
-def _long_date(value, language):
-    return date_format(value, "j F Y")
+def _long_date(value, language, pattern="j F Y"):
+    """The first of the month is « 1er » in French (« 1er février »), as people write it."""
+    text = date_format(value, pattern)
+    if value.day == 1 and language.startswith("fr"):
+        day = date_format(value, "j")
+        start = text.find(day)
+        if start != -1 and (start == 0 or text[start - 1] == " "):
+            text = text[:start] + "1er" + text[start + len(day) :]
+    return text
+
+
+@register.filter
+def day_month(value):
+    """« 2 décembre », « 1er février »."""
+    return _long_date(_local(value), get_language(), "j F") if value else ""
+
+
+@register.filter
+def weekday_date(value):
+    """« mercredi 2 décembre 2026 », « lundi 1er février 2027 »."""
+    return _long_date(_local(value), get_language(), "l j F Y") if value else ""
+
+
+@register.filter
+def weekday_day_month(value):
+    """« mercredi 2 décembre », « lundi 1er février »."""
+    return _long_date(_local(value), get_language(), "l j F") if value else ""
 
 
 @register.filter

@@ -208,7 +208,7 @@ def test_the_page_shows_every_figure_with_a_data_table_for_each_chart(client_for
     assert "<caption>Tous partenaires : engagement et réalisé</caption>" in content
     assert "67 %" in content and "33 %" in content and "57 %" in content
     assert "3 sur 10" in content  # Lidl's interviews
-    assert "1 réalisé(s), sans engagement" in content
+    assert "1 réalisé, sans engagement" in content
     assert reverse("reports:period") in content
 
 

@@ -162,3 +162,16 @@ def test_the_demo_names_the_address_it_is_served_at(capsys, settings):
     call_command("seed_demo", "--url", "http://0.0.0.0:8080")
 
     assert "Application : http://0.0.0.0:8080" in capsys.readouterr().out
+
+
+def test_the_first_of_the_month_is_written_1er():
+    import datetime as dt
+
+    from django.template import Context, Template
+
+    rendered = Template(
+        "{% load pacte_tags %}{{ d|long_date }}|{{ d|day_month }}|{{ d|weekday_date }}|"
+        "{{ other|long_date }}"
+    ).render(Context({"d": dt.date(2027, 2, 1), "other": dt.date(2027, 2, 11)}))
+
+    assert rendered == "1er février 2027|1er février|lundi 1er février 2027|11 février 2027"

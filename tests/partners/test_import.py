@@ -117,7 +117,16 @@ def bad_rows(response):
 
 
 @pytest.fixture(autouse=True)
-def no_file_left_behind():
+def own_temporary_folder(monkeypatch, tmp_path):
+    """Each test's uploads in a folder of its own: another run of the suite on the machine
+    (a CI run beside a developer's) never sees, nor removes, this test's files."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+
+
+@pytest.fixture(autouse=True)
+def no_file_left_behind(own_temporary_folder):
     """Previews never confirmed leave their uploaded file: remove this test's."""
     folder = Path(tempfile.gettempdir())
     before = set(folder.glob(f"{ImportTempStorage.PREFIX}*"))
