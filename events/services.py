@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events import outbox, permissions
 from events.models import (
@@ -66,6 +67,20 @@ def event_update(*, by, form) -> tuple[Event, bool]:
     if not permissions.can_manage_event(by, event):
         raise DomainError(_("Seule la coordination du territoire modifie ce Café-métiers."))
     rescheduled = bool(SCHEDULE_FIELDS & set(form.changed_data))
+    if "capacity" in form.changed_data:
+        held = places_taken(_locked_event(event))
+        if event.capacity < held:
+            raise DomainError(
+                ngettext(
+                    "%(n)s personne a une place (invitée, confirmée ou présente) : la "
+                    "capacité ne peut pas descendre en dessous.",
+                    "%(n)s personnes ont une place (invitées, confirmées ou présentes) : la "
+                    "capacité ne peut pas descendre en dessous de %(n)s.",
+                    held,
+                )
+                % {"n": held},
+                field="capacity",
+            )
     if rescheduled:
         event.schedule_version = F("schedule_version") + 1
     event.save()
@@ -225,9 +240,7 @@ def registration_confirm(*, by, registration) -> Registration:
         )
     if registration.status != Status.INVITED:
         raise DomainError(_("Seule une invitation en attente peut être confirmée."))
-    confirmed = event.registrations.filter(status__in=[Status.CONFIRMED, Status.PRESENT]).count()
-    if confirmed >= event.capacity:
-        raise DomainError(_("Le Café-métiers est complet."))
+    # An invitation already holds its place: confirming it takes no other.
     registration.status, registration.confirmed_at = Status.CONFIRMED, timezone.now()
     registration.save(update_fields=["status", "confirmed_at", "updated_at"])
     audit.log_write(user=by, obj=registration)
@@ -278,18 +291,16 @@ def check_in(*, by, registration) -> Registration:
         raise DomainError(_("Vous n’êtes pas de l’équipe d’accueil de ce Café-métiers."))
     if registration.status == Status.PRESENT:
         return registration
-    if registration.status in {Status.WAITING, Status.CANCELLED, Status.EXCUSED, Status.ABSENT}:
-        # Came anyway: a free place, or a coordinator's decision (walk_in_admit).
-        confirmed = event.registrations.filter(
-            status__in=[Status.CONFIRMED, Status.PRESENT]
-        ).count()
-        if confirmed >= event.capacity:
-            raise DomainError(
-                _(
-                    "Le Café-métiers est complet : seule la coordination peut "
-                    "admettre une personne de plus, en indiquant le motif."
-                )
+    if registration.status not in Status.holding_a_place():
+        # Not expected (waiting list, cancelled, excused): admitted first, which counts
+        # against the places (walk_in_admit), never checked in past them by a tap.
+        raise DomainError(
+            _(
+                "%(p)s n’a pas de place à ce Café-métiers : admettez-le ou admettez-la "
+                "d’abord (« Admettre sans inscription »)."
             )
+            % {"p": registration.participant}
+        )
     registration.status = Status.PRESENT
     registration.checked_in_at, registration.checked_in_by = timezone.now(), by
     registration.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
@@ -305,10 +316,11 @@ def walk_in_admit(*, by, event, participant, reason="") -> Registration:
         event.territory_id
     ):
         raise DomainError(_("Vous ne pouvez pas admettre ce jeune."))
-    present_or_confirmed = event.registrations.filter(
-        status__in=[Status.CONFIRMED, Status.PRESENT]
-    ).count()
-    full = present_or_confirmed >= event.capacity
+    existing = event.registrations.filter(participant=participant).first()
+    # One rule for every path: places held = invited + confirmed + present, under the
+    # event's lock; someone who already holds one takes no other.
+    holds_one = existing is not None and existing.status in Status.holding_a_place()
+    full = not holds_one and places_taken(event) >= event.capacity
     if full and not (permissions.can_manage_event(by, event) and reason.strip()):
         raise DomainError(
             _(

@@ -80,7 +80,11 @@ def event_update(request, pk):
     was_open = event.status == "open"
     form = EventForm(request.POST or None, instance=event, user=request.user)
     if request.method == "POST" and form.is_valid():
-        event, rescheduled = services.event_update(by=request.user, form=form)
+        try:
+            event, rescheduled = services.event_update(by=request.user, form=form)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return render(request, "events/event_form.html", {"form": form, "event": event})
         messages.success(request, _("Le Café-métiers est enregistré."))
         if event.status == "open" and not was_open:
             queued = services.convocations_send(event=event)
