@@ -240,7 +240,11 @@ def registration_confirm(*, by, registration) -> Registration:
         )
     if registration.status != Status.INVITED:
         raise DomainError(_("Seule une invitation en attente peut être confirmée."))
-    # An invitation already holds its place: confirming it takes no other.
+    # An invitation already holds its place: confirming it takes no other. Never more
+    # confirmed than places, all the same (domain.md), whatever was written beside the app.
+    confirmed = event.registrations.filter(status__in=[Status.CONFIRMED, Status.PRESENT]).count()
+    if confirmed >= event.capacity:
+        raise DomainError(_("Le Café-métiers est complet."))
     registration.status, registration.confirmed_at = Status.CONFIRMED, timezone.now()
     registration.save(update_fields=["status", "confirmed_at", "updated_at"])
     audit.log_write(user=by, obj=registration)
