@@ -17,12 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events import job_dating, permissions, selectors
-from events.forms import (
-    InterviewBookForm,
-    InterviewOutcomeForm,
-    RecruiterTableForm,
-    errors_as_sentences,
-)
+from events.forms import errors_as_sentences
+from events.job_dating_forms import InterviewBookForm, InterviewOutcomeForm, RecruiterTableForm
 from events.models import Interview, InterviewOutcome, RecruiterTable, RegistrationStatus
 from events.selectors import registration_in_scope
 from pacte import audit
