@@ -12,7 +12,9 @@ from events.models import (
     RegistrationStatus,
     Workshop,
 )
-from pacte.models import User
+from pacte.bounds import DATE_VALIDATORS
+from pacte.models import Structure, StructureKind, User
+from pacte.phones import normalize_phone
 from pacte.roles import Role
 from participants.models import Participant
 from partners.models import JobOffer, Partner
@@ -121,9 +123,12 @@ class WithdrawForm(forms.Form):
 
 
 class WalkInForm(forms.Form):
+    """Admit someone found by the walk-in search (a file of the territory)."""
+
     participant = forms.ModelChoiceField(
         label=_("Jeune venu sans inscription"),
         queryset=Participant.objects.none(),
+        widget=forms.HiddenInput,
         error_messages={
             "required": _("choisissez le jeune à admettre."),
             "invalid_choice": _("choisissez le jeune à admettre."),
@@ -139,6 +144,47 @@ class WalkInForm(forms.Form):
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = participants
+
+
+class WalkInSearchForm(forms.Form):
+    """Find a walk-in's file across the territory: the name and the birth date, both (a
+    name alone would list strangers' files to the door team)."""
+
+    nom = forms.CharField(label=_("Nom et prénom"), max_length=100)
+    naissance = forms.DateField(
+        label=_("Date de naissance"), widget=date_widget(), validators=DATE_VALIDATORS
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="walk-in-%s", **kwargs)
+
+
+class WalkInFileForm(forms.ModelForm):
+    """No file found: the few facts the door can take; the coordination completes it."""
+
+    reason = forms.CharField(
+        label=_("Motif (si le Café-métiers est complet)"),
+        required=False,
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["first_name", "last_name", "birth_date", "phone", "referred_by"]
+        widgets = {"birth_date": date_widget()}
+        labels = {"referred_by": _("Structure qui l’oriente")}
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, auto_id="new-file-%s", **kwargs)
+        self.fields["referred_by"].queryset = (
+            Structure.objects.filter(territory_id=event.territory_id)
+            .exclude(kind=StructureKind.COMPANY)
+            .order_by("name")
+        )
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
 
 
 class WorkshopForm(forms.ModelForm):

@@ -32,14 +32,20 @@ def can_register(user, event, participant) -> bool:
     return user.role == Role.COUNSELLOR and can_edit_participant(user, participant)
 
 
-def is_check_in_staff(user, event) -> bool:
-    """Any coordinator of the territory, or a counsellor named staff, on the event's day."""
+def is_on_check_in_team(user, event) -> bool:
+    """Any coordinator of the territory, or a counsellor named staff of the event."""
     if event.territory_id != user.territory_id:
         return False
     if user.role == Role.COORDINATOR:
         return True
-    return (
-        user.role == Role.COUNSELLOR
-        and event.date == timezone.localdate()
-        and event.staff.filter(pk=user.pk).exists()
-    )
+    return user.role == Role.COUNSELLOR and event.staff.filter(pk=user.pk).exists()
+
+
+def check_in_is_open(event) -> bool:
+    """Check-in happens on the event's day only (after it, the paper sheet is entered)."""
+    return event.date == timezone.localdate()
+
+
+def is_check_in_staff(user, event) -> bool:
+    """On the check-in team, on the event's day: may check in, un-check, admit a walk-in."""
+    return check_in_is_open(event) and is_on_check_in_team(user, event)

@@ -24,6 +24,7 @@ from events.models import (
 from pacte.roles import Role
 from participants.eligibility import search_key
 from participants.models import JusticeMeasure, Participant
+from participants.models import Status as ParticipantStatus
 
 Status = RegistrationStatus
 
@@ -50,6 +51,36 @@ def participants_matching(queryset, query, *, limit=PICK_LIMIT):
         queryset = queryset.filter(search_name__contains=word)
     first = queryset.order_by("last_name", "first_name", "pk").values("pk")[:limit]
     return queryset.filter(pk__in=first)
+
+
+WALK_IN_MATCHES = 10
+
+
+def walk_in_matches(event, name, birth_date):
+    """Files of the territory for a walk-in: the name's words and the exact birth date.
+
+    The door team may not read these files: each match carries its name, the structure
+    that follows it and its registration to this event, nothing else.
+    """
+    words = search_words(name)
+    if not words:
+        return []
+    matches = Participant.objects.filter(
+        territory_id=event.territory_id, birth_date=birth_date, anonymised_at__isnull=True
+    ).exclude(status=ParticipantStatus.EXITED)
+    for word in words:
+        matches = matches.filter(search_name__contains=word)
+    matches = list(
+        matches.select_related("structure_in_charge")
+        .only("first_name", "last_name", "territory_id", "structure_in_charge__name")
+        .order_by("last_name", "first_name", "pk")[:WALK_IN_MATCHES]
+    )
+    statuses = dict(
+        event.registrations.filter(participant__in=matches).values_list("participant_id", "status")
+    )
+    for participant in matches:
+        participant.registration_status = statuses.get(participant.pk)
+    return matches
 
 
 def events_visible_to(user):

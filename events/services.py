@@ -22,6 +22,10 @@ from events.models import (
 from events.notifications import recipients, send_change_notice, send_convocation
 from pacte import audit
 from pacte.exceptions import DomainError
+from pacte.models import User
+from pacte.roles import Role
+from pacte.templatetags.pacte_tags import long_date
+from participants.walk_ins import short_file_create
 
 Status = RegistrationStatus
 
@@ -286,13 +290,24 @@ def _promote_waiting(event):
     return first
 
 
+def _check_in_allowed(by, event):
+    """The check-in team, on the event's day: before it, a clear word of when it opens."""
+    if not permissions.is_on_check_in_team(by, event):
+        raise DomainError(_("Vous n’êtes pas de l’équipe d’accueil de ce Café-métiers."))
+    if event.date > timezone.localdate():
+        raise DomainError(_("L’émargement ouvre le jour du Café-métiers."))
+    if event.date < timezone.localdate():
+        raise DomainError(
+            _("Ce Café-métiers a eu lieu : la coordination saisit l’émargement papier.")
+        )
+
+
 @transaction.atomic
 def check_in(*, by, registration) -> Registration:
     """Arrival on the day. Checking in twice is one check-in."""
     event = _locked_event(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if not permissions.is_check_in_staff(by, event):
-        raise DomainError(_("Vous n’êtes pas de l’équipe d’accueil de ce Café-métiers."))
+    _check_in_allowed(by, event)
     if registration.status == Status.PRESENT:
         return registration
     if registration.status not in Status.holding_a_place():
@@ -313,12 +328,31 @@ def check_in(*, by, registration) -> Registration:
 
 
 @transaction.atomic
+def check_in_undo(*, by, registration) -> Registration:
+    """Checked in by mistake: the same team, the same day, puts it back as it was (an
+    invitation, confirmed or not; a walk-in leaves, freeing the place). Logged."""
+    event = _locked_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    _check_in_allowed(by, event)
+    if registration.status != Status.PRESENT:
+        return registration
+    if registration.walk_in:
+        # Admitted at the door: back on the waiting list they were on, or gone.
+        registration.status = Status.WAITING if registration.waitlisted_at else Status.CANCELLED
+    else:
+        registration.status = Status.CONFIRMED if registration.confirmed_at else Status.INVITED
+    registration.checked_in_at, registration.checked_in_by = None, None
+    registration.save(update_fields=["status", "checked_in_at", "checked_in_by", "updated_at"])
+    audit.log_write(user=by, obj=registration)
+    return registration
+
+
+@transaction.atomic
 def walk_in_admit(*, by, event, participant, reason="") -> Registration:
     """Someone not registered turns up: a free place, or a coordinator with a reason."""
     event = _locked_event(event)
-    if not permissions.is_check_in_staff(by, event) or participant.territory_id != (
-        event.territory_id
-    ):
+    _check_in_allowed(by, event)
+    if participant.territory_id != event.territory_id:
         raise DomainError(_("Vous ne pouvez pas admettre ce jeune."))
     existing = event.registrations.filter(participant=participant).first()
     # One rule for every path: places held = invited + confirmed + present, under the
@@ -339,11 +373,42 @@ def walk_in_admit(*, by, event, participant, reason="") -> Registration:
         defaults={"status": Status.PRESENT, "invited_by": by, "walk_in": True},
     )
     registration.status = Status.PRESENT
+    registration.walk_in = registration.walk_in or not holds_one
     registration.checked_in_at, registration.checked_in_by = timezone.now(), by
     registration.over_capacity_reason = reason.strip() if full else ""
     registration.save()
     audit.log_write(user=by, obj=registration, created=created)
     return registration
+
+
+def _walk_in_coordinator(by, event):
+    """Who follows a walk-in's new file until it is completed: the coordinator admitting
+    them, else the event's creator, else any active coordinator of the territory."""
+    if by.role == Role.COORDINATOR:
+        return by
+    candidates = User.objects.filter(
+        role=Role.COORDINATOR, is_active=True, structure__territory_id=event.territory_id
+    )
+    return candidates.filter(pk=event.created_by_id).first() or candidates.order_by("pk").first()
+
+
+@transaction.atomic
+def walk_in_create(*, by, event, reason="", **file) -> Registration:
+    """Someone without a file turns up: a short « orienté » file for the coordination to
+    complete, and they are checked in; one transaction (no file without its arrival)."""
+    event = _locked_event(event)
+    _check_in_allowed(by, event)
+    coordinator = _walk_in_coordinator(by, event)
+    if coordinator is None:
+        raise DomainError(_("Aucun compte de coordination actif ne peut suivre ce dossier."))
+    participant = short_file_create(
+        by=by,
+        coordinator=coordinator,
+        on=event.date,
+        occasion=_("Café-métiers du %(day)s") % {"day": long_date(event.date)},
+        **file,
+    )
+    return walk_in_admit(by=by, event=event, participant=participant, reason=reason)
 
 
 @transaction.atomic

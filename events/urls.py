@@ -22,6 +22,11 @@ urlpatterns = [
         name="check_in_counters",
     ),
     path("cafes-metiers/<int:pk>/emargement/sans-inscription/", views.walk_in, name="walk_in"),
+    path(
+        "cafes-metiers/<int:pk>/emargement/nouveau-dossier/",
+        views.walk_in_create,
+        name="walk_in_create",
+    ),
     path("cafes-metiers/<int:pk>/emargement-papier/", views.attendance, name="attendance"),
     path(
         "cafes-metiers/<int:pk>/feuille-emargement.pdf",
@@ -55,6 +60,7 @@ urlpatterns = [
         name="registration_reminders",
     ),
     path("inscriptions/<int:pk>/present/", views.check_in_mark, name="check_in_mark"),
+    path("inscriptions/<int:pk>/annuler-la-presence/", views.check_in_undo, name="check_in_undo"),
     path("inscriptions/<int:pk>/convocation.pdf", views.convocation, name="convocation"),
     path(
         "inscriptions/<int:pk>/renvoyer-la-convocation/",

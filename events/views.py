@@ -14,7 +14,9 @@ from events.forms import (
     EventForm,
     EventPartnerForm,
     InviteForm,
+    WalkInFileForm,
     WalkInForm,
+    WalkInSearchForm,
     WithdrawForm,
     WorkshopChoiceForm,
     WorkshopForm,
@@ -161,7 +163,7 @@ def event_detail(request, pk):
             else None,
             "invite_query": invite_query,
             "can_manage": permissions.can_manage_event(request.user, event),
-            "is_staff": permissions.is_check_in_staff(request.user, event),
+            "is_staff": permissions.is_on_check_in_team(request.user, event),
             "workshops": event.workshops.select_related("facilitator"),
             "workshop_choice": WorkshopChoiceForm(event=event),
             "tables": event.tables.select_related("partner").annotate(
@@ -396,67 +398,111 @@ def convocation_resend(request, pk):
 # Check-in on the day ---------------------------------------------------------------
 
 
-def _staff_event(request, pk):
+def _team_event(request, pk):
+    """The event, for its check-in team (anyone else: a 404, as for an event not theirs)."""
     event = _event(request, pk)
-    if not permissions.is_check_in_staff(request.user, event):
+    if not permissions.is_on_check_in_team(request.user, event):
         raise Http404
     return event
 
 
-def check_in(request, pk):
-    event = _staff_event(request, pk)
+def _check_in_context(request, event, *, file_form=None):
     query = request.GET.get("q", "")[: selectors.SEARCH_MAX_LENGTH]
     registrations = list(selectors.check_in_list(event, query))
     audit.log_list(request, "registration", len(registrations))
-    context = {
+    search = WalkInSearchForm(request.GET if "nom" in request.GET else None)
+    matches = None
+    if search.is_valid():
+        matches = selectors.walk_in_matches(
+            event, search.cleaned_data["nom"], search.cleaned_data["naissance"]
+        )
+        audit.log_list(request, "participant", len(matches))
+        if file_form is None:
+            file_form = WalkInFileForm(
+                event=event, initial={"birth_date": search.cleaned_data["naissance"]}
+            )
+    return {
         "event": event,
         "registrations": registrations,
         "query": query,
         "counters": selectors.counters(event),
-        # Whom to admit is searched by the same name as the registrations above.
-        "walk_in_form": WalkInForm(
-            participants=selectors.participants_matching(
-                Participant.objects.visible_to(request.user).filter(
-                    territory_id=event.territory_id
-                ),
-                query,
-            )
-        )
-        if permissions.can_manage_event(request.user, event)
-        else None,
+        "walk_in_search": search,
+        "walk_in_matches": matches,
+        "walk_in_file_form": file_form,
+        "can_admit_beyond": permissions.can_manage_event(request.user, event),
     }
+
+
+def check_in(request, pk):
+    event = _team_event(request, pk)
+    if not permissions.check_in_is_open(event):
+        # Before the day, when it opens; after it, the paper sheet (not a 404).
+        return render(
+            request,
+            "events/check_in_closed.html",
+            {
+                "event": event,
+                "before": event.date > timezone.localdate(),
+                "can_enter_paper": permissions.can_manage_event(request.user, event),
+            },
+        )
+    context = _check_in_context(request, event)
+    if request.htmx and request.htmx.target == "walk-in-results":
+        return render(request, "events/_walk_in_results.html", context)
     if request.htmx:
         return render(request, "events/_check_in_results.html", context)
     return render(request, "events/check_in.html", context)
 
 
 def check_in_counters(request, pk):
-    event = _staff_event(request, pk)
+    event = _team_event(request, pk)
     return render(
         request, "events/_counters.html", {"event": event, "counters": selectors.counters(event)}
     )
 
 
-@require_POST
-def check_in_mark(request, pk):
+def _check_in_change(request, pk, change, done_message):
+    """Mark present or undo it; with htmx, the row and the counter come back at once."""
     registration = get_object_or_404(
         Registration.objects.select_related("event", "participant"), pk=pk
     )
-    _staff_event(request, registration.event_id)
+    _team_event(request, registration.event_id)
     try:
-        registration = services.check_in(by=request.user, registration=registration)
+        registration = change(by=request.user, registration=registration)
     except DomainError as error:
-        messages.error(request, error.message)
-    context = {
-        "registration": registration,
-        "event": registration.event,
-        "counters": selectors.counters(registration.event),
-    }
+        error_message = error.message
+    else:
+        error_message = None
     if request.htmx:
         audit.shown(request, registration)  # the row sent back names the person
-        return render(request, "events/_check_in_row.html", context)
-    messages.success(request, _("%(p)s est présent(e).") % {"p": registration.participant})
+        return render(
+            request,
+            "events/_check_in_row.html",
+            {
+                "registration": registration,
+                "event": registration.event,
+                "counters": selectors.counters(registration.event),
+                "row_error": error_message,
+                "oob_counters": True,
+            },
+        )
+    if error_message:
+        messages.error(request, error_message)
+    else:
+        messages.success(request, done_message % {"p": registration.participant})
     return redirect("events:check_in", pk=registration.event_id)
+
+
+@require_POST
+def check_in_mark(request, pk):
+    return _check_in_change(request, pk, services.check_in, _("%(p)s est présent(e)."))
+
+
+@require_POST
+def check_in_undo(request, pk):
+    return _check_in_change(
+        request, pk, services.check_in_undo, _("La présence de %(p)s est annulée.")
+    )
 
 
 def check_in_token(request, token):
@@ -464,7 +510,9 @@ def check_in_token(request, token):
     registration = get_object_or_404(
         Registration.objects.select_related("event", "participant"), check_in_token=token
     )
-    _staff_event(request, registration.event_id)
+    event = _team_event(request, registration.event_id)
+    if not permissions.check_in_is_open(event):
+        return redirect("events:check_in", pk=event.pk)
     audit.shown(request, registration)
     return render(
         request,
@@ -475,12 +523,11 @@ def check_in_token(request, token):
 
 @require_POST
 def walk_in(request, pk):
-    event = _staff_event(request, pk)
+    """Admit someone whose file the walk-in search found."""
+    event = _team_event(request, pk)
     form = WalkInForm(
         request.POST,
-        participants=Participant.objects.visible_to(request.user).filter(
-            territory_id=event.territory_id
-        ),
+        participants=Participant.objects.filter(territory_id=event.territory_id),
     )
     if form.is_valid():
         try:
@@ -495,6 +542,32 @@ def walk_in(request, pk):
         for message in errors_as_sentences(form):
             messages.error(request, message)
     return redirect("events:check_in", pk=event.pk)
+
+
+@require_POST
+def walk_in_create(request, pk):
+    """No file found: a short « orienté » file, and checked in, in one step."""
+    event = _team_event(request, pk)
+    form = WalkInFileForm(request.POST, event=event)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration = services.walk_in_create(by=request.user, event=event, **data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(p)s est admis(e). Son dossier « orienté » est à compléter par la "
+                    "coordination (une tâche l’attend)."
+                )
+                % {"p": registration.participant},
+            )
+            return redirect("events:check_in", pk=event.pk)
+    return render(
+        request, "events/check_in.html", _check_in_context(request, event, file_form=form)
+    )
 
 
 def attendance(request, pk):

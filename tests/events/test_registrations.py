@@ -109,6 +109,8 @@ def test_a_counsellor_registers_only_their_own_participants(users, small_event, 
 
 
 def test_confirming_never_exceeds_capacity(users, coordinator, small_event):
+    small_event.date = timezone.localdate()  # a walk-in is admitted on the day
+    small_event.save()
     a, b = (
         services.registration_invite(by=coordinator, event=small_event, participant=young(users))
         for _ in range(2)
@@ -178,13 +180,27 @@ def test_a_walk_in_takes_a_free_place_without_a_reason(users):
     assert admitted.status == Status.PRESENT and admitted.over_capacity_reason == ""
 
 
-def test_a_counsellor_is_check_in_staff_only_on_the_day(users):
+def test_check_in_opens_on_the_day_only(users):
     event = users["event"]
     event.date = timezone.localdate() + dt.timedelta(days=1)
     event.save()
 
+    for member in (users[Role.COUNSELLOR], users[Role.COORDINATOR]):
+        with pytest.raises(DomainError, match="ouvre le jour du Café-métiers"):
+            services.check_in(by=member, registration=users["registration"])
+    event.date = timezone.localdate() - dt.timedelta(days=1)
+    event.save()
+    with pytest.raises(DomainError, match="émargement papier"):
+        services.check_in(by=users[Role.COORDINATOR], registration=users["registration"])
+
+
+def test_only_the_counsellors_named_staff_check_in(users):
+    outsider = UserFactory(
+        role=Role.COUNSELLOR, structure=users["registration"].participant.structure_in_charge
+    )
+
     with pytest.raises(DomainError, match="équipe d’accueil"):
-        services.check_in(by=users[Role.COUNSELLOR], registration=users["registration"])
+        services.check_in(by=outsider, registration=users["registration"])
 
 
 def test_paper_attendance_marks_present_and_absent(users):
@@ -276,6 +292,8 @@ def test_the_qr_token_opens_the_registration_and_get_never_writes(client_for, us
 
 
 def test_a_token_cannot_be_guessed_or_used_for_another_event(client_for, users, small_event):
+    small_event.date = timezone.localdate()
+    small_event.save()
     client = client_for(users[Role.COORDINATOR])
     other = services.registration_invite(
         by=users[Role.COORDINATOR], event=small_event, participant=young(users)
