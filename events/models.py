@@ -264,6 +264,7 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", _("Rappel")
     CHANGE = "change", _("Changement de date, d’horaire ou de lieu")
     MORNING = "morning", _("Rappel du jour même")
+    WAITING = "waiting", _("Inscription sur la liste d’attente")
 
 
 class Channel(models.TextChoices):

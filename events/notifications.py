@@ -63,6 +63,7 @@ SUBJECTS = {
     MessageKind.CONVOCATION: "Convocation au Café-métiers de la préfecture — {date}, {time}",
     MessageKind.REMINDER: "Rappel : Café-métiers de la préfecture — {date}, {time}",
     MessageKind.CHANGE: "Changement : Café-métiers de la préfecture — {date}, {time}",
+    MessageKind.WAITING: "Liste d’attente : Café-métiers de la préfecture — {date}",
 }
 TEMPLATES = {
     (MessageKind.CONVOCATION, Channel.EMAIL): "events/messages/convocation_email.txt",
@@ -72,7 +73,11 @@ TEMPLATES = {
     (MessageKind.CHANGE, Channel.EMAIL): "events/messages/change_email.txt",
     (MessageKind.CHANGE, Channel.SMS): "events/messages/change_sms.txt",
     (MessageKind.MORNING, Channel.SMS): "events/messages/morning_sms.txt",
+    (MessageKind.WAITING, Channel.EMAIL): "events/messages/waiting_email.txt",
+    (MessageKind.WAITING, Channel.SMS): "events/messages/waiting_sms.txt",
 }
+# What is not a place held carries no convocation, no QR code and no calendar entry.
+WITHOUT_ATTACHMENTS = {MessageKind.WAITING}
 
 
 @dataclass(frozen=True)
@@ -202,7 +207,7 @@ class Mailing:
         return sms.fit(text, max_segments=SMS_MAX_SEGMENTS)
 
     def email(self, recipient) -> EmailMultiAlternatives:
-        pdf = self.pdf
+        pdf = None if self.kind in WITHOUT_ATTACHMENTS else self.pdf
         body = render_to_string(
             TEMPLATES[self.kind, Channel.EMAIL],
             {**self.context(recipient), "with_pdf": pdf is not None},
@@ -213,7 +218,8 @@ class Mailing:
             from_email=sender_for(self.event.territory),
             to=[recipient.address],
         )
-        message.attach(CALENDAR_FILENAME, self.calendar, "text/calendar")
+        if self.kind not in WITHOUT_ATTACHMENTS:
+            message.attach(CALENDAR_FILENAME, self.calendar, "text/calendar")
         if pdf is not None:
             message.attach(f"convocation-{self.event.date:%Y-%m-%d}.pdf", pdf, "application/pdf")
         return message
@@ -271,6 +277,18 @@ def send_convocation(registration) -> list[SentMessage]:
     if registration.event.date < timezone.localdate():
         return []
     return _queue_for_all(registration, MessageKind.CONVOCATION)
+
+
+def send_waiting_notice(registration) -> list[SentMessage]:
+    """Tell someone put on the waiting list that they are on it: no convocation, no QR
+    code, no « vous êtes attendu(e) »; the convocation follows if a place frees up."""
+    if registration.status != RegistrationStatus.WAITING:
+        return []
+    if registration.event.status not in REMINDED_EVENT_STATUSES:
+        return []
+    if registration.event.date < timezone.localdate():
+        return []
+    return _queue_for_all(registration, MessageKind.WAITING)
 
 
 def send_change_notice(registration) -> list[SentMessage]:

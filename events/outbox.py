@@ -58,6 +58,7 @@ FAILED_TASK_TITLES = {
     MessageKind.REMINDER: gettext_lazy("Rappel non remis à %(who)s : appeler"),
     MessageKind.CHANGE: gettext_lazy("Changement de Café-métiers non remis à %(who)s : appeler"),
     MessageKind.MORNING: gettext_lazy("Rappel du jour non remis à %(who)s : appeler"),
+    MessageKind.WAITING: gettext_lazy("Message de liste d’attente non remis à %(who)s : appeler"),
 }
 EMAIL_REFUSED = gettext_lazy("Adresse e-mail refusée")
 SEND_FAILED = gettext_lazy("L’envoi n’a pas abouti")

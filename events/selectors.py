@@ -119,10 +119,16 @@ def registrations_for(user, event):
     )
 
 
-def registrations_with_deliveries(user, event) -> list[Registration]:
-    """registrations_for, each with what went to it and what did not (`deliveries`),
-    read in one query more whatever their number."""
-    registrations = list(registrations_for(user, event))
+def registrations_with_deliveries(user, event, *, query="", status="") -> list[Registration]:
+    """registrations_for (those whose name holds the query's words, of one status if
+    given), each with what went to it and what did not (`deliveries`), read in one query
+    more whatever their number."""
+    registrations = registrations_for(user, event)
+    for word in search_words(query):
+        registrations = registrations.filter(participant__search_name__contains=word)
+    if status in Status.values:
+        registrations = registrations.filter(status=status)
+    registrations = list(registrations)
     found = deliveries_for(registrations)
     for registration in registrations:
         registration.deliveries = found[registration.pk]
@@ -223,12 +229,14 @@ KIND_ORDER = [
     MessageKind.CHANGE,
     MessageKind.REMINDER,
     MessageKind.MORNING,
+    MessageKind.WAITING,
 ]
 KIND_TITLES = {
     MessageKind.CONVOCATION: gettext_lazy("Convocation"),
     MessageKind.CHANGE: gettext_lazy("Changement annoncé"),
     MessageKind.REMINDER: gettext_lazy("Rappel"),
     MessageKind.MORNING: gettext_lazy("Rappel du jour"),
+    MessageKind.WAITING: gettext_lazy("Liste d’attente"),
 }
 LEGAL_REP_TITLE = gettext_lazy("%(kind)s au représentant légal")
 # A badge per status: its DSFR variant and its words (the text says it: never colour alone).

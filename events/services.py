@@ -19,7 +19,12 @@ from events.models import (
     SentMessage,
     Workshop,
 )
-from events.notifications import recipients, send_change_notice, send_convocation
+from events.notifications import (
+    recipients,
+    send_change_notice,
+    send_convocation,
+    send_waiting_notice,
+)
 from pacte import audit
 from pacte.exceptions import DomainError
 from pacte.models import User
@@ -35,6 +40,8 @@ def _convoke_after_commit(registration):
     (never for a rolled-back one)."""
     if registration.status == Status.INVITED:
         send_convocation(registration)
+    elif registration.status == Status.WAITING:
+        send_waiting_notice(registration)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,6 +26,7 @@ from events.forms import (
 from events.models import Registration, RegistrationStatus
 from events.notifications import calendar_file
 from pacte import audit
+from pacte.confirm import confirmation_page
 from pacte.exceptions import DomainError
 from pacte.permissions import rule_required
 from participants.filters import ParticipantFilter
@@ -130,36 +132,70 @@ def _invitable(user, event):
     )
 
 
+def _invite_suggestions(request, event, query):
+    """Whom the user may invite whose name holds the query: a button each, one tap."""
+    suggestions = list(
+        selectors.participants_matching(_invitable(request.user, event), query).order_by(
+            "last_name", "first_name", "pk"
+        )
+    )
+    if suggestions:
+        audit.log_list(request, "participant", len(suggestions))
+    return suggestions
+
+
 def event_detail(request, pk):
     event = selectors.event_for_page(request.user, pk)
     _require(permissions.can_list_events(request.user))
-    registrations = selectors.registrations_with_deliveries(request.user, event)
-    audit.log_list(request, "registration", len(registrations))
     can_invite = request.user.role in {"coordinator", "counsellor"} and (
         event.territory_id == request.user.territory_id
     )
     invite_query = request.GET.get("inviter", "")[: selectors.SEARCH_MAX_LENGTH].strip()
+    if request.htmx and request.htmx.target == "suggestions-invitation":
+        _require(can_invite)
+        return render(
+            request,
+            "events/_invite_suggestions.html",
+            {
+                "event": event,
+                "invite_query": invite_query,
+                "suggestions": _invite_suggestions(request, event, invite_query),
+            },
+        )
+    query = request.GET.get("q", "")[: selectors.SEARCH_MAX_LENGTH]
+    status = request.GET.get("etat", "")
+    registrations = selectors.registrations_with_deliveries(
+        request.user, event, query=query, status=status
+    )
+    audit.log_list(request, "registration", len(registrations))
+    context = {
+        "event": event,
+        "registrations": registrations,
+        "query": query,
+        "status": status if status in RegistrationStatus.values else "",
+        "status_choices": RegistrationStatus.choices,
+        "filtered": bool(query.strip() or status in RegistrationStatus.values),
+        "outside_hours": selectors.outside_allowed_hours(event, registrations, request.user),
+        # Whose convocation did not go, and the user may send again.
+        "resendable": {
+            r.pk
+            for r in registrations
+            if r.deliveries.convocation_not_delivered
+            and permissions.can_register(request.user, event, r.participant)
+            and not services.convocation_refusal(r)
+        },
+    }
+    if request.htmx and request.htmx.target == "inscriptions":
+        context["workshops"] = event.workshops.all()
+        return render(request, "events/_registrations.html", context)
     return render(
         request,
         "events/event_detail.html",
         {
-            "event": event,
-            "registrations": registrations,
-            "outside_hours": selectors.outside_allowed_hours(event, registrations, request.user),
-            # Whose convocation did not go, and the user may send again.
-            "resendable": {
-                r.pk
-                for r in registrations
-                if r.deliveries.convocation_not_delivered
-                and permissions.can_register(request.user, event, r.participant)
-                and not services.convocation_refusal(r)
-            },
-            "invite_form": InviteForm(
-                participants=selectors.participants_matching(
-                    _invitable(request.user, event), invite_query
-                )
-            )
-            if can_invite
+            **context,
+            "can_invite": can_invite,
+            "suggestions": _invite_suggestions(request, event, invite_query)
+            if can_invite and invite_query
             else None,
             "invite_query": invite_query,
             "can_manage": permissions.can_manage_event(request.user, event),
@@ -259,9 +295,21 @@ def registration_confirm(request, pk):
     return redirect("events:detail", pk=registration.event_id)
 
 
-@require_POST
 def registration_withdraw(request, pk):
     registration = _registration(request, pk)
+    if request.method != "POST":
+        # Cancelling frees the place for the waiting list: asked first (pacte.confirm).
+        return confirmation_page(
+            request,
+            title=_("Annuler l’inscription de %(p)s ?") % {"p": registration.participant},
+            text=_(
+                "La place est libérée : la première personne de la liste d’attente est invitée "
+                "et reçoit sa convocation. Le jeune ne reçoit plus de rappel."
+            ),
+            confirm_label=_("Annuler l’inscription"),
+            cancel_url=reverse("events:detail", args=[registration.event_id]),
+            hidden={"status": RegistrationStatus.CANCELLED},
+        )
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez « annulé » ou « excusé »."))
@@ -622,7 +670,15 @@ def _registration_document(request, pk, builder):
     return builder(request, registration)
 
 
+def _holding_a_place(request, pk):
+    """A convocation and its calendar entry are for those who hold a place: never for the
+    waiting list (they are told they are on it), the cancelled or the excused."""
+    if _registration(request, pk).status not in RegistrationStatus.holding_a_place():
+        raise Http404
+
+
 def convocation(request, pk):
+    _holding_a_place(request, pk)
     return _registration_document(request, pk, convocation_pdf)
 
 
@@ -637,6 +693,7 @@ def _calendar_response(request, registration):
 
 def calendar_download(request, pk):
     """The registration's calendar entry (.ics), as the convocation e-mail attaches it."""
+    _holding_a_place(request, pk)
     return _registration_document(request, pk, _calendar_response)
 
 
