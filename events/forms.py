@@ -9,6 +9,7 @@ from events.models import (
     MAX_REASON,
     Event,
     EventPartner,
+    EventStatus,
     RegistrationStatus,
     Workshop,
 )
@@ -99,6 +100,15 @@ class EventForm(forms.ModelForm):
         data = super().clean()
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", _("La fin doit suivre le début."))
+        date = data.get("date")
+        if date and date < timezone.localdate() and data.get("status") == EventStatus.OPEN:
+            self.add_error(
+                "status",
+                _(
+                    "Ce Café-métiers a eu lieu : ses inscriptions ne peuvent plus être "
+                    "ouvertes. Choisissez « Inscriptions closes » ou « Terminé »."
+                ),
+            )
         return data
 
 

@@ -203,6 +203,8 @@ def registration_invite(*, by, event, participant) -> Registration:
     event = _locked_event(event)
     if not permissions.can_register(by, event, participant):
         raise DomainError(_("Vous ne pouvez pas inscrire ce jeune à ce Café-métiers."))
+    if event.date < timezone.localdate():
+        raise DomainError(_("Ce Café-métiers a eu lieu : on n’y invite plus personne."))
     existing = Registration.objects.filter(event=event, participant=participant).first()
     if existing is not None and existing.status != Status.CANCELLED:
         raise DomainError(_("%(p)s est déjà inscrit(e) à ce Café-métiers.") % {"p": participant})

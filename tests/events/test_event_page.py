@@ -127,3 +127,33 @@ def test_a_counsellor_cannot_cancel_someone_elses_registration_by_its_url(client
 
     registration.refresh_from_db()
     assert registration.status == Status.CONFIRMED and response.status_code in {403, 404}
+
+
+def test_a_past_event_cannot_keep_its_registrations_open(client_for, users, event):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from events.models import Event
+
+    Event.objects.filter(pk=event.pk).update(date=timezone.localdate() - dt.timedelta(days=2))
+    event.refresh_from_db()
+    client = client_for(users[Role.COORDINATOR])
+    data = {
+        "title": event.title,
+        "date": event.date.isoformat(),
+        "starts_at": "14:00",
+        "ends_at": "18:00",
+        "venue": event.venue,
+        "address": event.address,
+        "capacity": 65,
+        "status": "open",
+    }
+
+    page = client.post(reverse("events:update", args=[event.pk]), data)
+    assert "ne peuvent plus être ouvertes" in page.context["form"].errors["status"][0]
+    newcomer = ParticipantFactory(programme_year=users["participant"].programme_year)
+    client.post(
+        reverse("events:registration_create", args=[event.pk]), {"participant": newcomer.pk}
+    )
+    assert not event.registrations.filter(participant=newcomer).exists()
