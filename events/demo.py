@@ -71,6 +71,7 @@ def build_events(*, territory, partners, accounts):
         },
     )
     participants = list(Participant.objects.filter(territory=territory).order_by("pk"))
+    _event_of_the_day(territory, participants, accounts)
     if created_past:
         _furnish(past, partners)
         for participant in participants[:65]:
@@ -148,4 +149,48 @@ def _job_dating(event, partners, accounts):
             outcome=outcome,
             contract_type=contract,
             reason=reason,
+        )
+
+
+def _event_of_the_day(territory, participants, accounts):
+    """A Café-métiers today, whatever the day `make run` is: its check-in to try on a phone
+    (the counsellor is on its team), a few already present, one on the waiting list, and
+    young people of the territory who are not registered, to admit as walk-ins."""
+    today = timezone.localdate()
+    coordinator = accounts["coordination"]
+    event, created = Event.objects.get_or_create(
+        territory=territory,
+        title="Café-métiers du jour",
+        defaults={
+            "date": today,
+            "starts_at": dt.time(14),
+            "ends_at": dt.time(18),
+            "venue": "Mairie du 19e arrondissement",
+            "address": "5-7 place Armand-Carrel, 75019 Paris",
+            "capacity": 16,
+            "status": "open",
+            "created_by": coordinator,
+        },
+    )
+    if event.date != today:
+        Event.objects.filter(pk=event.pk).update(date=today)  # the demo's day is today
+    if not created:
+        return
+    event.staff.add(accounts["conseiller"])
+    active = [p for p in participants if p.status == "active"]
+    for index, participant in enumerate(active[:17]):
+        status = RegistrationStatus.CONFIRMED if index % 2 else RegistrationStatus.INVITED
+        if index < 3:
+            status = RegistrationStatus.PRESENT
+        if index == 16:
+            status = RegistrationStatus.WAITING
+        Registration.objects.create(
+            event=event,
+            participant=participant,
+            invited_by=coordinator,
+            status=status,
+            confirmed_at=timezone.now() if status != RegistrationStatus.INVITED else None,
+            checked_in_at=timezone.now() if status == RegistrationStatus.PRESENT else None,
+            checked_in_by=coordinator if status == RegistrationStatus.PRESENT else None,
+            waitlisted_at=timezone.now() if status == RegistrationStatus.WAITING else None,
         )

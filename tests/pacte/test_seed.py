@@ -102,12 +102,31 @@ def test_seed_has_a_past_cafe_metiers_with_65_present_and_an_upcoming_one():
     call_command("seed_demo")
 
     past = Event.objects.get(date__lt=timezone.localdate())
-    upcoming = Event.objects.get(date__gte=timezone.localdate())
+    upcoming = Event.objects.get(date__gt=timezone.localdate())
     assert past.registrations.filter(status="present").count() == 65
     assert past.partners.count() == 5
     assert past.tables.count() == 5
     assert past.tables.filter(interviews__outcome="hire").exists()
     assert upcoming.registrations.exists()
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_has_a_cafe_metiers_today_with_walk_ins_to_admit():
+    from django.utils import timezone
+
+    from events.models import Event
+    from participants.models import Participant
+
+    call_command("seed_demo")
+
+    today = Event.objects.get(date=timezone.localdate())
+    assert today.staff.filter(username="conseiller").exists()
+    assert today.registrations.filter(status="present").exists()
+    assert today.registrations.filter(status="waiting").exists()
+    walk_ins = Participant.objects.filter(territory=today.territory).exclude(
+        registrations__event=today
+    )
+    assert walk_ins.exists()
 
 
 @override_settings(DEBUG=True)
