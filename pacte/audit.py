@@ -4,9 +4,36 @@ A page, a PDF or a write is one entry for its record; a list or an export is one
 entry with its filters and the number of rows. Never the data itself.
 """
 
+from urllib.parse import urlencode
+
 from pacte.models import AccessAction, AccessLog
 
 SKIPPED_FILTERS = {"page", "csrfmiddlewaretoken"}
+# What people type to find someone (a name, a birth date): the log records that a search
+# happened, and how many rows it showed, never what was typed (CNIL: the log itself
+# would become a file of the people looked for).
+SEARCH_PARAMETERS = {"q", "inviter", "nom", "naissance"}
+SEARCHED = "[recherche]"
+
+
+def _without_searches(request) -> dict:
+    return {
+        key: (SEARCHED if key in SEARCH_PARAMETERS else values if len(values) > 1 else values[0])
+        for key, values in request.GET.lists()
+        if key not in SKIPPED_FILTERS and any(value != "" for value in values)
+    }
+
+
+def logged_path(request) -> str:
+    """The path and its query, the searched words and any token of the URL (a QR code's, a
+    personal link's: credentials) replaced by a mark."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    token = match.kwargs.get("token") if match is not None else None
+    if token:
+        path = path.replace(str(token), "[jeton]")
+    query = _without_searches(request)
+    return f"{path}?{urlencode(query, doseq=True)}" if query else path
 
 
 def _entry(
@@ -47,7 +74,7 @@ def log_read(request, obj, *, action=AccessAction.READ):
         object_type=obj._meta.model_name,
         object_id=obj.pk,
         participant_id=_participant_id(obj),
-        path=request.get_full_path(),
+        path=logged_path(request),
     )
 
 
@@ -66,17 +93,12 @@ def log_shown(request):
 
 
 def log_list(request, object_type, row_count, *, action=AccessAction.LIST):
-    filters = {
-        key: request.GET.getlist(key) if len(request.GET.getlist(key)) > 1 else request.GET[key]
-        for key in request.GET
-        if key not in SKIPPED_FILTERS and request.GET[key] != ""
-    }
     return _entry(
         user=request.user,
         action=action,
         object_type=object_type,
-        path=request.get_full_path(),
-        filters=filters,
+        path=logged_path(request),
+        filters=_without_searches(request),
         row_count=row_count,
     )
 

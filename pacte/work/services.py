@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy
 
+from pacte import audit
 from pacte.models import AccessAction, AccessLog
 from pacte.permissions import can_open_work
 from pacte.work.models import (
@@ -188,7 +189,11 @@ def work_log_download(request, work) -> AccessLog:
     """A file handed out is an export of what it holds: one access-log entry each time,
     with the list's filters and its number of rows."""
     filters = {
-        key: values[0] if isinstance(values, list) and len(values) == 1 else values
+        key: audit.SEARCHED
+        if key in audit.SEARCH_PARAMETERS
+        else values[0]
+        if isinstance(values, list) and len(values) == 1
+        else values
         for key, values in work.parameters.get("filters", {}).items()
     }
     logged_as = LOGGED_AS.get(work.kind)
@@ -198,7 +203,7 @@ def work_log_download(request, work) -> AccessLog:
         action=AccessAction.EXPORT,
         object_type=logged_as or work._meta.model_name,
         object_id=None if logged_as else work.pk,
-        path=request.get_full_path()[:300],
+        path=audit.logged_path(request)[:300],
         filters=filters,
         row_count=work.done,
     )
