@@ -343,6 +343,8 @@ MATRIX.update(
         "events:check_in": ("get", event_args, staff_only()),
         "events:check_in_counters": ("get", event_args, staff_only()),
         "events:walk_in": ("post", event_args, staff_only(**{COORD: 302, COUNS: 302})),
+        # An empty short form comes back with its errors (200) for the team.
+        "events:walk_in_create": ("post", event_args, staff_only()),
         "events:attendance": ("get", event_args, event_managers()),
         "events:attendance_sheet": ("get", event_args, event_managers()),
         "events:badges": ("get", event_args, event_managers()),
@@ -411,6 +413,7 @@ MATRIX.update(
         ),
         "events:registration_reminders": ("post", registration_args, REGISTRATION_EDITORS),
         "events:check_in_mark": ("post", registration_args, staff_only(**{COORD: 302, COUNS: 302})),
+        "events:check_in_undo": ("post", registration_args, staff_only(**{COORD: 302, COUNS: 302})),
         "events:convocation": ("get", registration_args, REGISTRATION_DOCUMENTS),
         # The calendar entry: the convocation's rule. Sending it again: whoever may register
         # the young person (nothing failed here: the refusal comes back on the page, 302).
