@@ -141,12 +141,24 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+# Two database roles in production (README « Données personnelles »): the app connects
+# as a role that owns no table (DATABASE_URL) and may not alter the access log; the
+# owner role runs the migrations and restores (MIGRATE_DATABASE_URL, through the
+# `owner` alias that `migrate` and `restore_db` use). In development both are the same.
+MIGRATE_DATABASE_URL = os.environ.get("MIGRATE_DATABASE_URL", "")
+APP_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+TWO_DATABASE_ROLES = bool(MIGRATE_DATABASE_URL) and APP_DATABASE_URL != MIGRATE_DATABASE_URL
+MIGRATION_DATABASE_ALIAS = "owner" if TWO_DATABASE_ROLES else "default"
+if TWO_DATABASE_ROLES:
+    DATABASES["owner"] = dj_database_url.parse(MIGRATE_DATABASE_URL, conn_max_age=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not TWO_DATABASE_ROLES:
     # Pages run small queries; PostgreSQL's JIT compiler, triggered by the planner's cost
     # estimates on large tables, spent 20-30 ms compiling them (seen with make bench).
     # The data is in memory or on SSD: at the default random_page_cost (4, for spinning
     # disks) the planner hashed the whole accounts table to name the 20 authors of a
     # participant's follow-ups (1.7 ms) instead of 20 lookups by key (0.08 ms).
+    # With two roles, `setup_database_roles` sets both on the app role instead (a
+    # connection option is refused by pgbouncer, and lost by nothing else).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "options", "-c jit=off -c random_page_cost=1.1"
     )

@@ -8,8 +8,8 @@ from django.db import migrations, models
 
 
 def clear_old_links(apps, schema_editor):
-    apps.get_model("events", "EventPartner").objects.all().delete()
-    apps.get_model("events", "Workshop").objects.update(facilitator=None)
+    apps.get_model("events", "EventPartner").objects.using(schema_editor.connection.alias).all().delete()
+    apps.get_model("events", "Workshop").objects.using(schema_editor.connection.alias).update(facilitator=None)
 
 
 class Migration(migrations.Migration):

@@ -5,9 +5,9 @@ import events.models
 
 def give_each_table_a_token(apps, schema_editor):
     RecruiterTable = apps.get_model("events", "RecruiterTable")
-    for table in RecruiterTable.objects.all():
+    for table in RecruiterTable.objects.using(schema_editor.connection.alias).all():
         table.access_token = events.models.new_check_in_token()
-        table.save(update_fields=["access_token"])
+        table.save(update_fields=["access_token"], using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

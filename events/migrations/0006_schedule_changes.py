@@ -6,7 +6,7 @@ from django.db import migrations, models
 def reminders_of_the_first_schedule(apps, schema_editor):
     """Reminders already sent belong to the first schedule: they are not sent again."""
     SentMessage = apps.get_model("events", "SentMessage")
-    SentMessage.objects.filter(kind="reminder").update(event_version=1)
+    SentMessage.objects.using(schema_editor.connection.alias).filter(kind="reminder").update(event_version=1)
 
 
 class Migration(migrations.Migration):

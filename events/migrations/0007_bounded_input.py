@@ -12,16 +12,16 @@ def numbers_into_bounds(apps, schema_editor):
     """Rows typed before the bounds (a 0-minute interview, 0 places) are brought within
     them, so that the checks below can be added."""
     RecruiterTable = apps.get_model("events", "RecruiterTable")
-    RecruiterTable.objects.filter(slot_minutes=0).update(slot_minutes=15)
-    RecruiterTable.objects.filter(slot_minutes__lt=5).update(slot_minutes=5)
-    RecruiterTable.objects.filter(slot_minutes__gt=120).update(slot_minutes=120)
+    RecruiterTable.objects.using(schema_editor.connection.alias).filter(slot_minutes=0).update(slot_minutes=15)
+    RecruiterTable.objects.using(schema_editor.connection.alias).filter(slot_minutes__lt=5).update(slot_minutes=5)
+    RecruiterTable.objects.using(schema_editor.connection.alias).filter(slot_minutes__gt=120).update(slot_minutes=120)
     for name in ("Event", "Workshop"):
         model = apps.get_model("events", name)
-        model.objects.filter(capacity__lt=1).update(capacity=1)
-        model.objects.filter(capacity__gt=1000).update(capacity=1000)
+        model.objects.using(schema_editor.connection.alias).filter(capacity__lt=1).update(capacity=1)
+        model.objects.using(schema_editor.connection.alias).filter(capacity__gt=1000).update(capacity=1000)
     EventPartner = apps.get_model("events", "EventPartner")
-    EventPartner.objects.filter(recruiters__lt=1).update(recruiters=1)
-    EventPartner.objects.filter(recruiters__gt=20).update(recruiters=20)
+    EventPartner.objects.using(schema_editor.connection.alias).filter(recruiters__lt=1).update(recruiters=1)
+    EventPartner.objects.using(schema_editor.connection.alias).filter(recruiters__gt=20).update(recruiters=20)
 
 
 class Migration(migrations.Migration):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 def recorded_before_the_outbox(apps, schema_editor):
     """Rows written before the outbox were recorded as sent when they were written."""
     SentMessage = apps.get_model("events", "SentMessage")
-    SentMessage.objects.update(status="sent", created_at=models.F("sent_at"))
+    SentMessage.objects.using(schema_editor.connection.alias).update(status="sent", created_at=models.F("sent_at"))
 
 
 class Migration(migrations.Migration):

@@ -8,9 +8,9 @@ from django.db import migrations, models
 
 
 def clear_old_links(apps, schema_editor):
-    apps.get_model("participants", "PlanAction").objects.update(partner=None)
-    apps.get_model("participants", "Outcome").objects.update(employer=None)
-    apps.get_model("participants", "HistoricalOutcome").objects.update(employer=None)
+    apps.get_model("participants", "PlanAction").objects.using(schema_editor.connection.alias).update(partner=None)
+    apps.get_model("participants", "Outcome").objects.using(schema_editor.connection.alias).update(employer=None)
+    apps.get_model("participants", "HistoricalOutcome").objects.using(schema_editor.connection.alias).update(employer=None)
 
 
 class Migration(migrations.Migration):

@@ -8,8 +8,9 @@ import subprocess
 from pathlib import Path
 
 import dj_database_url
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections
 
 from pacte.management.commands.backup_db import describe_database, human_size, libpq_command
 
@@ -116,7 +117,10 @@ class Command(BaseCommand):
 
     def target(self, database_url):
         if database_url is None:
-            connection = connections[DEFAULT_DB_ALIAS]
+            # The owner role's connection when there are two (it owns what it restores;
+            # the dump's grants give the app role its rights back, see
+            # setup_database_roles).
+            connection = connections[settings.MIGRATION_DATABASE_ALIAS]
             if connection.vendor != "postgresql":
                 raise CommandError(
                     "restore_db charge une sauvegarde PostgreSQL ; la base configurée est "
