@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test quality lint format install install-dev clean backup restore seed-scale bench loadtest
+.PHONY: run test quality lint format install install-dev clean backup restore seed-scale bench loadtest messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ test: install-dev quality
 quality: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## make messages: the French plural catalog (locale/fr/LC_MESSAGES/django.po + .mo); needs gettext
+messages: install
+	$(BIN)/python manage.py plural_catalog
 
 format: install-dev
 	$(BIN)/ruff check --fix .

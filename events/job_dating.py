@@ -1,5 +1,5 @@
-"""Job-dating at the Café-métiers: booking slots, the automatic proposal, outcomes,
-closing the day (no-shows become tasks).
+"""Job-dating at the Café-métiers: booking slots, the automatic proposal, outcomes and
+their correction on the day, closing the day (no-shows become tasks).
 
 Row locks, always in this order (a proposal and manual bookings that took them in two
 orders deadlocked under load, #15): the event first, then its tables by id, then its
@@ -161,10 +161,12 @@ def can_record(user, interview) -> bool:
     return permissions.can_manage_event(user, table.event)
 
 
-@transaction.atomic
-def interview_record(*, by, interview, outcome, contract_type="", reason="") -> Interview:
-    """The recruiter says how it went. Positive outcomes become a task for the counsellor;
-    a hire or an immersion is recorded as the participant's outcome."""
+def corrections_open(event) -> bool:
+    """A recorded outcome is corrected on the event's day, until the day is closed."""
+    return event.date == timezone.localdate() and event.status != EventStatus.DONE
+
+
+def _locked_interview(interview, by) -> Interview:
     # The interview's row only: locking the joined event, table and registration too
     # would take them out of order (see the module's docstring).
     interview = (
@@ -174,59 +176,213 @@ def interview_record(*, by, interview, outcome, contract_type="", reason="") -> 
     )
     if not can_record(by, interview):
         raise DomainError(_("Cet entretien n’est pas à votre table."))
-    if interview.outcome != InterviewOutcome.PENDING:
-        raise DomainError(_("La suite de cet entretien est déjà enregistrée."))
+    return interview
+
+
+def _cleaned(outcome, contract_type, reason) -> tuple[str, str, str]:
+    """The outcome's values, checked: a hire names its contract, « non retenu » its reason;
+    what belongs to another outcome is not kept."""
+    if outcome not in InterviewOutcome.values or outcome == InterviewOutcome.PENDING:
+        raise DomainError(_("Choisissez la suite donnée à cet entretien."), field="outcome")
     if outcome == InterviewOutcome.HIRE and contract_type not in HIRE_KINDS:
         raise DomainError(_("Indiquez le contrat proposé."), field="contract_type")
-    if outcome == InterviewOutcome.NOT_RETAINED and not reason.strip():
+    reason = reason.strip()
+    if outcome == InterviewOutcome.NOT_RETAINED and not reason:
         raise DomainError(
             _("Indiquez le motif, pour aider le conseiller à préparer la suite."), field="reason"
         )
-    interview.outcome, interview.contract_type, interview.reason = outcome, contract_type, reason
-    interview.recorded_at, interview.recorded_by = timezone.now(), by
-    interview.save()
-    audit.log_write(user=by, obj=interview)
+    return (
+        outcome,
+        contract_type if outcome == InterviewOutcome.HIRE else "",
+        reason if outcome == InterviewOutcome.NOT_RETAINED else "",
+    )
+
+
+def _outcome_kind(outcome, contract_type):
+    """The participant's Outcome an interview's outcome records, or None."""
+    if outcome == InterviewOutcome.HIRE:
+        return HIRE_KINDS[contract_type]
+    if outcome == InterviewOutcome.IMMERSION:
+        return OutcomeKind.IMMERSION
+    return None
+
+
+def _task_title(partner, outcome) -> str | None:
+    """The counsellor's task a positive outcome makes, or None."""
+    if outcome not in InterviewOutcome.positive():
+        return None
+    label = str(InterviewOutcome(outcome).label)
+    return _("Job-dating avec %(p)s : %(o)s — organiser la suite") % {
+        "p": partner.name,
+        "o": label[:1].lower() + label[1:],  # « immersion (PMSMP) », acronyms kept
+    }
+
+
+def _follow_through(*, by, interview, before=(InterviewOutcome.PENDING, "")):
+    """Make the participant's file say what the interview's outcome says, once: the Outcome
+    of a hire or an immersion, the counsellor's task after a positive outcome. `before` is
+    the outcome the file followed until now (a correction): what it left and no longer
+    applies is undone, what still applies is kept, never made twice."""
     participant = interview.registration.participant
     partner = interview.table.partner
     day = interview.table.event.date
-    if outcome == InterviewOutcome.HIRE:
-        outcome_create(
-            by=by,
-            participant=participant,
-            kind=HIRE_KINDS[contract_type],
-            starts_on=day,
-            employer=partner,
-            employer_name=partner.name,
+    old_kind, new_kind = (
+        _outcome_kind(*before),
+        _outcome_kind(interview.outcome, interview.contract_type),
+    )
+    if old_kind != new_kind:
+        if old_kind is not None:
+            recorded = (
+                participant.outcomes.filter(
+                    kind=old_kind, employer=partner, starts_on=day, created_at__date=day
+                )
+                .order_by("-pk")
+                .first()
+            )
+            if recorded is not None:
+                # Its checks at 3, 6 and 12 months go with it (cascade); simple-history
+                # keeps the deleted version, with who corrected.
+                audit.log_write(user=by, obj=recorded)
+                recorded._history_user = by
+                recorded.delete()
+        if new_kind is not None:
+            outcome_create(
+                by=by,
+                participant=participant,
+                kind=new_kind,
+                starts_on=day,
+                employer=partner,
+                employer_name=partner.name,
+            )
+    old_title, new_title = _task_title(partner, before[0]), _task_title(partner, interview.outcome)
+    if old_title == new_title:
+        return
+    # The task left by the outcome corrected, still open (one the counsellor has done stays).
+    task = (
+        participant.tasks.filter(
+            kind=TaskKind.OTHER, title=old_title, done_at__isnull=True, created_at__date=day
         )
-    elif outcome == InterviewOutcome.IMMERSION:
-        outcome_create(
-            by=by,
-            participant=participant,
-            kind=OutcomeKind.IMMERSION,
-            starts_on=day,
-            employer=partner,
-            employer_name=partner.name,
-        )
-    if outcome in InterviewOutcome.positive():
+        .order_by("-pk")
+        .first()
+        if old_title
+        else None
+    )
+    if task is not None and new_title:
+        task.title = new_title
+        task.save(update_fields=["title"])
+    elif task is not None:
+        task.delete()
+    elif new_title:
         Task.objects.create(
             participant=participant,
             assignee=participant.referent,
             kind=TaskKind.OTHER,
-            title=_("Job-dating avec %(p)s : %(o)s — organiser la suite")
-            % {"p": partner.name, "o": InterviewOutcome(outcome).label.lower()},
+            title=new_title,
             due_on=timezone.localdate() + dt.timedelta(days=7),
         )
+
+
+@transaction.atomic
+def interview_record(*, by, interview, outcome, contract_type="", reason="") -> Interview:
+    """The recruiter says how it went. Positive outcomes become a task for the counsellor;
+    a hire or an immersion is recorded as the participant's outcome. « Absent » makes no
+    task of its own: closing the day turns each absence into one call (event_close)."""
+    interview = _locked_interview(interview, by)
+    if interview.outcome != InterviewOutcome.PENDING:
+        raise DomainError(
+            _(
+                "La suite de cet entretien est déjà enregistrée (« %(o)s ») : "
+                "pour la changer, choisissez « Corriger »."
+            )
+            % {"o": interview.get_outcome_display()}
+        )
+    outcome, contract_type, reason = _cleaned(outcome, contract_type, reason)
+    interview.outcome, interview.contract_type, interview.reason = outcome, contract_type, reason
+    interview.recorded_at, interview.recorded_by = timezone.now(), by
+    interview.save()
+    audit.log_write(user=by, obj=interview)
+    _follow_through(by=by, interview=interview)
     return interview
 
 
 @transaction.atomic
+def interview_correct(*, by, interview, outcome, contract_type="", reason="") -> Interview:
+    """The recruiter or the coordination corrects a recorded outcome, on the event's day:
+    the participant's file follows (see _follow_through), the correction is logged."""
+    interview = _locked_interview(interview, by)
+    event = interview.table.event
+    if interview.outcome == InterviewOutcome.PENDING:
+        raise DomainError(_("Cet entretien n’a pas encore de suite à corriger."))
+    if event.date != timezone.localdate():
+        raise DomainError(
+            _(
+                "La suite d’un entretien ne se corrige que le jour du Café-métiers. "
+                "Signalez l’erreur au conseiller ou à la conseillère du jeune."
+            )
+        )
+    if event.status == EventStatus.DONE:
+        raise DomainError(
+            _(
+                "La journée est clôturée : la suite de cet entretien ne se corrige plus. "
+                "Signalez l’erreur au conseiller ou à la conseillère du jeune."
+            )
+        )
+    values = _cleaned(outcome, contract_type, reason)
+    before = (interview.outcome, interview.contract_type, interview.reason)
+    if values == before:
+        return interview
+    interview.outcome, interview.contract_type, interview.reason = values
+    interview.recorded_at, interview.recorded_by = timezone.now(), by
+    interview.save()
+    audit.log_write(user=by, obj=interview)
+    _follow_through(by=by, interview=interview, before=before[:2])
+    return interview
+
+
+def _expected(event):
+    """Registrations still expected: invited or confirmed, not checked in."""
+    return event.registrations.filter(
+        status__in=[RegistrationStatus.INVITED, RegistrationStatus.CONFIRMED]
+    )
+
+
+def _met(registrations):
+    """The ids of those a recruiter met (an interview held)."""
+    return (
+        registrations.filter(interviews__outcome__in=InterviewOutcome.held())
+        .order_by()
+        .values("pk")
+        .distinct()
+    )
+
+
+def close_preview(event) -> dict:
+    """What closing the day would do now, for its confirmation page."""
+    expected = _expected(event)
+    met = _met(expected).count()
+    return {
+        "absent": expected.count() - met,
+        "met": met,
+        "pending": Interview.objects.filter(
+            table__event=event, outcome=InterviewOutcome.PENDING
+        ).count(),
+    }
+
+
+@transaction.atomic
 def event_close(*, by, event) -> dict:
-    """End of the day: who did not come is absent, and each absence is a call to make."""
+    """End of the day: who did not come is absent, and each absence is a call to make.
+
+    Someone a recruiter met (an interview held, whatever its outcome but « Absent ») came,
+    checked in or not: present, never called back after an absence. An interview still
+    without outcome of someone absent is « Absent »; the recruiter's « Absent » makes no
+    call of its own (the person may have come to the rest of the afternoon)."""
     event = _locked_event(event.pk)
     if not permissions.can_manage_event(by, event):
         raise DomainError(_("Seule la coordination clôture un Café-métiers."))
-    expected = event.registrations.filter(
-        status__in=[RegistrationStatus.INVITED, RegistrationStatus.CONFIRMED]
+    expected = _expected(event)
+    event.registrations.filter(pk__in=_met(expected)).update(
+        status=RegistrationStatus.PRESENT, updated_at=timezone.now()
     )
     expected.update(status=RegistrationStatus.ABSENT, updated_at=timezone.now())
     Interview.objects.filter(

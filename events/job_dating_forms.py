@@ -79,30 +79,69 @@ class InterviewBookForm(forms.Form):
         ]
 
 
+class FocusedRadioSelect(forms.RadioSelect):
+    """[autofocus] set on the widget lands on one radio only: the one chosen, else the first."""
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        options = [option for _group, group_options, _index in groups for option in group_options]
+        focused = [option for option in options if "autofocus" in option["attrs"]]
+        if focused:
+            keep = next((option for option in options if option["selected"]), options[0])
+            for option in focused:
+                if option is not keep:
+                    del option["attrs"]["autofocus"]
+        return groups
+
+
+CONTRACT_CHOICES = [
+    ("", "—"),
+    ("cdi", _("CDI")),
+    ("cdd_long", _("CDD de 6 mois ou plus")),
+    ("cdd", _("CDD de moins de 6 mois")),
+    ("temping", _("Intérim")),
+    ("alternance", _("Alternance")),
+]
+
+
 class InterviewOutcomeForm(forms.Form):
+    """How an interview went, on its candidate's card; ids unique to the card.
+
+    The rules that depend on the outcome (a contract for a hire, a reason for « non
+    retenu ») are the service's (events.job_dating): its errors come back on the fields.
+    """
+
     outcome = forms.ChoiceField(
         label=_("Suite donnée"),
-        widget=forms.RadioSelect,
+        widget=FocusedRadioSelect,
         error_messages={
-            "required": _("choisissez-en une."),
-            "invalid_choice": _("choisissez-en une."),
+            "required": _("Choisissez la suite donnée à cet entretien."),
+            "invalid_choice": _("Choisissez la suite donnée à cet entretien."),
         },
-        choices=[
-            (c.value, c.label)
-            for c in InterviewOutcome
-            if c not in {InterviewOutcome.PENDING, InterviewOutcome.NO_SHOW}
-        ],
+        choices=[(c.value, c.label) for c in InterviewOutcome if c != InterviewOutcome.PENDING],
     )
     contract_type = forms.ChoiceField(
         label=_("Contrat proposé (si embauche)"),
         required=False,
-        choices=[
-            ("", "—"),
-            ("cdi", _("CDI")),
-            ("cdd_long", _("CDD de 6 mois ou plus")),
-            ("cdd", _("CDD de moins de 6 mois")),
-            ("temping", _("Intérim")),
-            ("alternance", _("Alternance")),
-        ],
+        choices=CONTRACT_CHOICES,
+        error_messages={"invalid_choice": _("Choisissez un contrat de la liste.")},
     )
-    reason = forms.CharField(label=_("Motif (si non retenu)"), required=False, max_length=250)
+    reason = forms.CharField(
+        label=_("Motif (si non retenu)"),
+        required=False,
+        max_length=250,
+        error_messages={"max_length": _("Le motif tient en 250 caractères au plus.")},
+    )
+    # Set on the form that corrects a recorded outcome (the « Corriger » button).
+    correction = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, interview, **kwargs):
+        kwargs.setdefault("auto_id", f"entretien-{interview.pk}-%s")
+        super().__init__(*args, **kwargs)
+
+    def focus_first_error(self):
+        """htmx focuses the swapped card's first [autofocus] field: the first one in error."""
+        for name in self.fields:
+            if name in self.errors:
+                self.fields[name].widget.attrs["autofocus"] = True
+                return

@@ -1,5 +1,7 @@
 """Job-dating pages: tables, the recruiter's screen (phone first), the day's report."""
 
+from dataclasses import dataclass, field
+
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.contrib import messages
@@ -14,18 +16,26 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from events import job_dating, permissions, selectors
 from events.forms import errors_as_sentences
-from events.job_dating_forms import InterviewBookForm, InterviewOutcomeForm, RecruiterTableForm
+from events.job_dating_forms import (
+    CONTRACT_CHOICES,
+    InterviewBookForm,
+    InterviewOutcomeForm,
+    RecruiterTableForm,
+)
 from events.models import Interview, InterviewOutcome, RecruiterTable, RegistrationStatus
 from events.selectors import registration_in_scope
 from pacte import audit
+from pacte.confirm import confirmation_page
 from pacte.exceptions import DomainError
 from pacte.operators import sender_for
 from pacte.pdf import render_pdf
 from pacte.roles import Role
+from pacte.templatetags.pacte_tags import long_date
 from partners.models import Partner
 
 
@@ -57,7 +67,10 @@ def table_create(request, pk):
 def propose(request, pk):
     event = _managed_event(request, pk)
     booked = job_dating.propose_schedule(by=request.user, event=event)
-    messages.success(request, _("%(n)s entretien(s) proposé(s).") % {"n": booked})
+    messages.success(
+        request,
+        ngettext("%(n)s entretien proposé.", "%(n)s entretiens proposés.", booked) % {"n": booked},
+    )
     return redirect("events:detail", pk=event.pk)
 
 
@@ -73,26 +86,161 @@ def _table(request, pk):
     return table
 
 
-def table_detail(request, pk):
-    table = _table(request, pk)
-    interviews = table.interviews.select_related(
+@dataclass
+class InterviewCard:
+    """One candidate's card on the recruiter's screen (templates/events/_interview_card.html):
+    the form while the interview has no outcome or is being corrected, its outcome after."""
+
+    interview: Interview
+    form: InterviewOutcomeForm | None = None
+    correcting: bool = False
+    is_next: bool = False
+    outside_hours: bool = False
+    can_correct: bool = False
+    saved: str = ""  # said once the outcome is saved
+    next_interview: Interview | None = None  # whom to see next, once saved
+    notices: list[str] = field(default_factory=list)  # errors not about one field
+
+    @property
+    def is_done(self):
+        return self.interview.outcome != InterviewOutcome.PENDING
+
+    @property
+    def editing(self):
+        return not self.is_done or self.correcting
+
+    @property
+    def folded(self):
+        """A later candidate's form waits behind « Noter la suite » (calm on a phone)."""
+        return not self.is_done and not self.is_next and not self.form.is_bound
+
+    @property
+    def name(self):
+        """First name and initial: all a recruiter learns of the surname."""
+        participant = self.interview.registration.participant
+        return f"{participant.first_name} {participant.last_name[:1]}."
+
+    @property
+    def contract_label(self):
+        contract = self.interview.contract_type
+        return dict(CONTRACT_CHOICES).get(contract, "") if contract else ""
+
+
+def _interviews(table):
+    return table.interviews.select_related(
         "registration__participant__referent__structure"
-    ).order_by("starts_at")
+    ).order_by("starts_at", "pk")
+
+
+def _card(
+    request, table, interview, *, form=None, correcting=False, next_pk=None, outside=None, **extra
+):
+    """A card, with the form it shows: the one posted (its errors and choices kept), or a
+    fresh one (the current outcome filled in when correcting). `outside`: the interviews
+    flagged outside the allowed hours, when the page has read them for all its cards."""
+    can_correct = job_dating.corrections_open(table.event)
+    correcting = correcting and interview.outcome != InterviewOutcome.PENDING and can_correct
+    if form is None and correcting:
+        form = InterviewOutcomeForm(
+            interview=interview,
+            initial={
+                "outcome": interview.outcome,
+                "contract_type": interview.contract_type,
+                "reason": interview.reason,
+                "correction": True,
+            },
+        )
+    elif form is None and interview.outcome == InterviewOutcome.PENDING:
+        form = InterviewOutcomeForm(interview=interview)
+    if outside is None:
+        outside = (
+            set()
+            if request.user.role == Role.RECRUITER
+            else selectors.interviews_outside_hours([interview], request.user)
+        )
+    return InterviewCard(
+        interview=interview,
+        form=form,
+        correcting=correcting,
+        is_next=interview.pk == next_pk,
+        outside_hours=interview.pk in outside,
+        can_correct=can_correct,
+        notices=list(form.non_field_errors()) if form is not None else [],
+        **extra,
+    )
+
+
+def _pk_param(request, name):
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _next_pending(table):
+    """Who is next at the table: the first interview without outcome, by slot time."""
+    return (
+        table.interviews.filter(outcome=InterviewOutcome.PENDING)
+        .select_related("registration__participant")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def table_detail(request, pk):
+    """« Who is next at my table »: the next candidate first, then the others by slot time,
+    the interviews done below. `?corriger=<id>` opens a card's correction, `?carte=<id>`
+    shows it as it is; with htmx, that card alone comes back."""
+    table = _table(request, pk)
+    interviews = list(_interviews(table))
+    is_recruiter = request.user.role == Role.RECRUITER
+    outside = (
+        set() if is_recruiter else selectors.interviews_outside_hours(interviews, request.user)
+    )
+    pending = [i for i in interviews if i.outcome == InterviewOutcome.PENDING]
+    next_pk = pending[0].pk if pending else None
+    correcting = _pk_param(request, "corriger")
+    one = correcting or _pk_param(request, "carte")
+    if request.htmx and one is not None:
+        interview = next((i for i in interviews if i.pk == one), None)
+        if interview is None:
+            raise Http404
+        card = _card(
+            request,
+            table,
+            interview,
+            correcting=correcting == one,
+            next_pk=next_pk,
+            outside=outside,
+        )
+        if correcting and not card.correcting and card.is_done:
+            card.notices.append(_("La suite de cet entretien ne se corrige plus."))
+        if card.correcting:
+            card.form.fields["outcome"].widget.attrs["autofocus"] = True
+        audit.shown(request, interview.registration)
+        return render(request, "events/_interview_card.html", {"table": table, "card": card})
     audit.log_list(request, "interview", len(interviews))
+    cards = [
+        _card(
+            request,
+            table,
+            i,
+            correcting=i.pk == correcting,
+            next_pk=next_pk,
+            outside=outside,
+        )
+        for i in interviews
+    ]
     return render(
         request,
         "events/table_detail.html",
         {
             "table": table,
-            "interviews": interviews,
-            "is_recruiter": request.user.role == Role.RECRUITER,
-            "outside_hours": set()
-            if request.user.role == Role.RECRUITER
-            else selectors.interviews_outside_hours(interviews, request.user),
-            "outcome_form": InterviewOutcomeForm(),
-            "book_form": InterviewBookForm(table=table)
-            if request.user.role != Role.RECRUITER
-            else None,
+            "pending_cards": [c for c in cards if not c.is_done],
+            "done_cards": [c for c in cards if c.is_done],
+            "outside_hours": outside,
+            "is_recruiter": is_recruiter,
+            "book_form": InterviewBookForm(table=table) if not is_recruiter else None,
         },
     )
 
@@ -122,29 +270,107 @@ def interview_book(request, pk):
 
 @require_POST
 def interview_record(request, pk):
+    """Save (or correct) one interview's outcome. With htmx only its card comes back, its
+    errors next to the fields and the choices kept; without, the table page again."""
     interview = get_object_or_404(Interview.objects.select_related("table"), pk=pk)
-    _table(request, interview.table_id)
-    form = InterviewOutcomeForm(request.POST)
-    if not form.is_valid():
-        for message in errors_as_sentences(form):
-            messages.error(request, message)
-    else:
+    table = _table(request, interview.table_id)
+    form = InterviewOutcomeForm(request.POST, interview=interview)
+    correcting = form.fields["correction"].to_python(request.POST.get("correction"))
+    saved = ""
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "correction"}
+        write = job_dating.interview_correct if correcting else job_dating.interview_record
         try:
-            job_dating.interview_record(by=request.user, interview=interview, **form.cleaned_data)
+            write(by=request.user, interview=interview, **data)
         except DomainError as error:
-            messages.error(request, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("C’est noté. Merci !"))
-    return redirect("events:table", pk=interview.table_id)
+            saved = _("La correction est enregistrée.") if correcting else _("C’est noté. Merci !")
+    interview = get_object_or_404(_interviews(table), pk=pk)
+    name = InterviewCard(interview=interview).name
+    if not request.htmx:
+        if saved:
+            messages.success(request, f"{name} : {saved}")
+        for message in errors_as_sentences(form):
+            messages.error(request, f"{name} : {message}")
+        anchor = f"?corriger={pk}" if correcting and not saved else ""
+        return redirect(reverse("events:table", args=[table.pk]) + f"{anchor}#entretien-{pk}")
+    following = _next_pending(table)
+    if saved:
+        card = _card(
+            request,
+            table,
+            interview,
+            next_pk=following.pk if following else None,
+            saved=saved,
+            next_interview=following,
+        )
+    else:
+        form.focus_first_error()
+        card = _card(
+            request,
+            table,
+            interview,
+            form=form,
+            correcting=correcting,
+            next_pk=following.pk if following else None,
+        )
+    audit.shown(request, interview.registration)  # the card sent back names the person
+    return render(request, "events/_interview_card.html", {"table": table, "card": card})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def event_close(request, pk):
+    """Closing the day asks first (GET: what it will do); POST closes."""
     event = _managed_event(request, pk)
+    if request.method != "POST":
+        preview = job_dating.close_preview(event)
+        text = [
+            ngettext(
+                "%(n)s jeune attendu n’est pas émargé : il ou elle sera noté absent, et son "
+                "conseiller ou sa conseillère aura un appel à passer.",
+                "%(n)s jeunes attendus ne sont pas émargés : ils seront notés absents, et "
+                "leur conseiller ou conseillère aura un appel à passer pour chacun.",
+                preview["absent"],
+            )
+            % {"n": preview["absent"]}
+        ]
+        if preview["met"]:
+            text.append(
+                ngettext(
+                    "%(n)s jeune non émargé a passé un entretien : il ou elle sera noté présent.",
+                    "%(n)s jeunes non émargés ont passé un entretien : ils seront notés présents.",
+                    preview["met"],
+                )
+                % {"n": preview["met"]}
+            )
+        if preview["pending"]:
+            text.append(
+                ngettext(
+                    "%(n)s entretien n’a pas encore de suite : celui d’un absent sera noté "
+                    "« Absent ».",
+                    "%(n)s entretiens n’ont pas encore de suite : ceux des absents seront "
+                    "notés « Absent ».",
+                    preview["pending"],
+                )
+                % {"n": preview["pending"]}
+            )
+        text.append(_("Ensuite, la suite des entretiens ne se corrige plus."))
+        return confirmation_page(
+            request,
+            title=_("Clôturer la journée du %(d)s ?") % {"d": long_date(event.date)},
+            text=" ".join(text),
+            confirm_label=_("Clôturer la journée"),
+            cancel_url=reverse("events:detail", args=[event.pk]),
+        )
     done = job_dating.event_close(by=request.user, event=event)
     messages.success(
         request,
-        _("Le Café-métiers est clôturé : %(n)s appel(s) à passer après une absence.")
+        ngettext(
+            "Le Café-métiers est clôturé : %(n)s appel à passer après une absence.",
+            "Le Café-métiers est clôturé : %(n)s appels à passer après une absence.",
+            done["no_show_tasks"],
+        )
         % {"n": done["no_show_tasks"]},
     )
     return redirect("events:report", pk=event.pk)

@@ -257,8 +257,14 @@ def bulk_invite(request, pk):
         done = services.registrations_invite(by=request.user, event=event, participants=chosen)
         messages.success(
             request,
-            _("%(i)s invité(s), %(w)s en liste d’attente, %(s)s déjà inscrit(s).")
-            % {"i": done["invited"], "w": done["waiting"], "s": done["skipped"]},
+            _("%(invited)s, %(waiting)s en liste d’attente, %(skipped)s.")
+            % {
+                "invited": ngettext("%(n)s invité", "%(n)s invités", done["invited"])
+                % {"n": done["invited"]},
+                "waiting": done["waiting"],
+                "skipped": ngettext("%(n)s déjà inscrit", "%(n)s déjà inscrits", done["skipped"])
+                % {"n": done["skipped"]},
+            },
         )
         return redirect("events:detail", pk=event.pk)
     candidates = list(candidates[:BULK_LIMIT])
@@ -640,8 +646,13 @@ def attendance(request, pk):
         )
         messages.success(
             request,
-            _("Émargement enregistré : %(p)s présent(s), %(a)s absent(s).")
-            % {"p": counts["present"], "a": counts["absent"]},
+            _("Émargement enregistré : %(present)s, %(absent)s.")
+            % {
+                "present": ngettext("%(n)s présent", "%(n)s présents", counts["present"])
+                % {"n": counts["present"]},
+                "absent": ngettext("%(n)s absent", "%(n)s absents", counts["absent"])
+                % {"n": counts["absent"]},
+            },
         )
         return redirect("events:detail", pk=event.pk)
     audit.log_list(request, "registration", len(expected))

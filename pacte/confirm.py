@@ -12,7 +12,11 @@ from django.shortcuts import render
 def confirmation_page(
     request, *, title, text, confirm_label, cancel_url, hidden=None, form=None, danger=False
 ):
-    """The page a GET on a consequential action shows: what will happen, confirm or go back."""
+    """The page a GET on a consequential action shows: what will happen, confirm or go back.
+
+    The form posts back to the same URL with `hidden` (name → value) and `form`'s fields;
+    `danger` shows the text as a warning (an account that can no longer log in, …).
+    """
     return render(
         request,
         "pacte/confirm.html",

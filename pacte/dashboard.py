@@ -14,10 +14,14 @@ number of rows.
 """
 
 import datetime as dt
+import math
+import textwrap
 
 from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from events.models import Event, EventStatus, Interview, InterviewOutcome, Registration
 from events.models import RegistrationStatus as Attendance
@@ -327,43 +331,154 @@ def figures(programme_year, *, today=None, also=()) -> dict:
     }
 
 
-def bars(rows, *, width=320, bar_height=22, gap=8):
-    """Geometry of a horizontal bar chart drawn in SVG by the template."""
+# Charts: horizontal bars drawn in SVG by the templates (_bar_chart.html,
+# _paired_bar_chart.html). The geometry is computed here so that the drawing is wide
+# enough for its longest label and value, on the page (Marianne) and in the PDF
+# (WeasyPrint falls back to DejaVu Sans or Liberation Sans): nothing is cut.
+CHART_FONT = 12  # px, every text of a chart
+CHART_LINE = 15  # px between two lines of a wrapped label
+# How far a line's glyphs may reach above and below its baseline, in px: Marianne's, the
+# tallest of these fonts (1.1 em and 0.4 em); the drawing keeps that room for each line.
+CHART_ASCENT, CHART_DESCENT = 14, 5
+LABEL_CHARS = 28  # a longer label wraps on several lines
+GAP = 8  # px between a label and its bar, a bar and its value
+
+# Advance widths in em, each the widest of these fonts for its class, rounded up: an
+# estimate that errs wide leaves some space, one that errs narrow would clip.
+_NARROW = frozenset("'’ijlìíîïI .,|\u00a0\u202f")
+_SMALL = frozenset(":;/-()[]!frt")
+_WIDE = frozenset("mwMW%@—")
+
+
+def _char_em(char: str) -> float:
+    if char in _NARROW:
+        return 0.32
+    if char in _SMALL:
+        return 0.42
+    if char in _WIDE:
+        return 1.05
+    if ord(char) > 0x24F:  # beyond Latin: no guess
+        return 1.1
+    return 0.85 if char.isupper() else 0.67
+
+
+def text_width(text: str, font_size: int = CHART_FONT) -> int:
+    """The width a line of text takes at most, in px (the SVG's user units)."""
+    return math.ceil(sum(_char_em(char) for char in str(text)) * font_size)
+
+
+def _label_lines(label) -> list[str]:
+    return textwrap.wrap(str(label), LABEL_CHARS, break_on_hyphens=False) or [""]
+
+
+def _number(value) -> str:
+    return number_format(value, force_grouping=True)
+
+
+def _rows_layout(lines_per_row, block):
+    """The top of each row and of its label, rows of `block` px at least, a gap apart."""
+    y = CHART_ASCENT - CHART_FONT  # the first line's glyphs rise above its row
+    for lines in lines_per_row:
+        height = max(block, len(lines) * CHART_LINE)
+        yield y, height
+        y += height + GAP
+
+
+def _label_texts(lines, top, height):
+    """One <text> per line, the block of lines centred on the row (baselines)."""
+    first = top + (height - len(lines) * CHART_LINE) // 2 + CHART_FONT
+    return [{"text": line, "y": first + index * CHART_LINE} for index, line in enumerate(lines)]
+
+
+def _bottom(rows_bottom, texts) -> int:
+    """The drawing's height: its last row, and the descent of its lowest line of text."""
+    return max([rows_bottom, *(text["y"] + CHART_DESCENT for text in texts)])
+
+
+def bars(rows, *, width=320, bar_height=22):
+    """Geometry of a horizontal bar chart: its labels wrapped, its viewBox wide enough for
+    the longest label and value. `width` is the length of the longest bar."""
     top = max((value for _label, value in rows), default=0) or 1
-    return {
-        "height": len(rows) * (bar_height + gap),
-        "width": width,
-        "bars": [
+    lines = [_label_lines(label) for label, _value in rows]
+    bar_x = max((text_width(line) for row in lines for line in row), default=0) + GAP
+    drawn = []
+    right, bottom = bar_x + width, 0
+    for (label, value), row_lines, (y, height) in zip(
+        rows, lines, _rows_layout(lines, bar_height), strict=True
+    ):
+        length = round(width * value / top)
+        bar_y = y + (height - bar_height) // 2
+        bottom = y + height
+        value_text = _number(value)
+        value_x = bar_x + length + GAP // 2
+        right = max(right, value_x + text_width(value_text))
+        drawn.append(
             {
                 "label": label,
                 "value": value,
-                "y": index * (bar_height + gap),
-                "length": round(width * value / top),
+                "value_text": value_text,
+                "lines": _label_texts(row_lines, y, height),
+                "x": bar_x,
+                "y": bar_y,
+                "length": length,
                 "height": bar_height,
+                "value_x": value_x,
+                "value_y": bar_y + bar_height // 2 + CHART_FONT // 3,
             }
-            for index, (label, value) in enumerate(rows)
-        ],
-    }
+        )
+    texts = [line for bar in drawn for line in bar["lines"]]
+    texts += [{"y": bar["value_y"]} for bar in drawn]
+    return {"width": right + GAP // 2, "height": _bottom(bottom, texts), "bars": drawn}
 
 
-def paired_bars(rows, *, width=300, bar_height=18, gap=14):
-    """Geometry of a chart of (label, committed, delivered): two bars per line."""
+def paired_bars(rows, *, width=300, bar_height=18):
+    """Geometry of a chart of (label, committed, delivered): two bars per line, each with
+    its figure after it, the viewBox wide enough for all of them."""
     top = max((max(committed, delivered) for _l, committed, delivered in rows), default=0) or 1
-    group = 2 * bar_height + 2 + gap
-    return {
-        "height": len(rows) * group,
-        "width": width,
-        "groups": [
+    lines = [_label_lines(label) for label, _c, _d in rows]
+    bar_x = max((text_width(line) for row in lines for line in row), default=0) + GAP
+    pair = 2 * bar_height + 2
+    groups = []
+    right, bottom = bar_x + width, 0
+    for (label, committed, delivered), row_lines, (y, height) in zip(
+        rows, lines, _rows_layout(lines, pair), strict=True
+    ):
+        bar_y = y + (height - pair) // 2
+        bottom = y + height
+        bars_of_group = []
+        for kind, value, text, bar_top in (
+            ("committed", committed, _("engagement : %(n)s"), bar_y),
+            ("delivered", delivered, _("réalisé : %(n)s"), bar_y + bar_height + 2),
+        ):
+            length = round(width * value / top)
+            caption = text % {"n": _number(value)}
+            text_x = bar_x + length + GAP // 2 + 2
+            right = max(right, text_x + text_width(caption))
+            bars_of_group.append(
+                {
+                    "kind": kind,
+                    "y": bar_top,
+                    "length": length,
+                    "text": caption,
+                    "text_x": text_x,
+                    "text_y": bar_top + bar_height // 2 + CHART_FONT // 3,
+                }
+            )
+        committed_bar, delivered_bar = bars_of_group
+        groups.append(
             {
                 "label": label,
                 "committed": committed,
                 "delivered": delivered,
-                "y": index * group,
-                "y2": index * group + bar_height + 2,
-                "committed_length": round(width * committed / top),
-                "delivered_length": round(width * delivered / top),
+                "committed_text": _number(committed),
+                "delivered_text": _number(delivered),
+                "lines": _label_texts(row_lines, y, height),
+                "x": bar_x,
                 "height": bar_height,
+                "committed_bar": committed_bar,
+                "delivered_bar": delivered_bar,
             }
-            for index, (label, committed, delivered) in enumerate(rows)
-        ],
-    }
+        )
+    texts = [line for group in groups for line in group["lines"]]
+    texts += [{"y": g[bar]["text_y"]} for g in groups for bar in ("committed_bar", "delivered_bar")]
+    return {"width": right + GAP // 2, "height": _bottom(bottom, texts), "groups": groups}

@@ -84,7 +84,9 @@ def account_update(
     account.role = role
     account.phone = phone
     account.expires_on = expires_on
-    account.save()
+    # Only the form's fields: a deactivation saved meanwhile is not undone by an edit.
+    fields = ["first_name", "last_name", "email", "structure", "role", "phone", "expires_on"]
+    account.save(update_fields=fields)
     audit.log_write(user=by, obj=account)
     return account
 

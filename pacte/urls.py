@@ -22,6 +22,7 @@ accounts_patterns = (
         path("nouveau/", accounts.account_create, name="create"),
         path("<int:pk>/", accounts.account_update, name="update"),
         path("<int:pk>/activation/", accounts.account_set_active, name="set_active"),
+        path("<int:pk>/desactivation/", accounts.account_deactivate, name="deactivate"),
     ],
     "accounts",
 )

@@ -10,9 +10,11 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pacte import audit
+from pacte.confirm import confirmation_page
 from pacte.exceptions import DomainError
 from pacte.models import AccessAction
 from pacte.pdf import render_pdf
@@ -45,6 +47,31 @@ def _item(request, pk, item_pk):
 
 def _case_anchor(item):
     return reverse("cell:detail", args=[item.meeting_id]) + f"#cas-{item.pk}"
+
+
+def _close_text(items):
+    """What closing does, said the same way in the modal and on the confirmation page."""
+    examined = [item for item in items if not item.withdrawn]
+    decided = sum(1 for item in examined if item.is_decided)
+    waiting = len(examined) - decided
+    text = _(
+        "Une fois close, la réunion ne change plus : son compte rendu est définitif et ses "
+        "décisions ne se modifient plus (les tâches et les actions qu’elles ont données "
+        "restent aux référents)."
+    )
+    if decided:
+        text += " " + ngettext(
+            "%(n)d cas a reçu une décision.", "%(n)d cas ont reçu une décision.", decided
+        ) % {"n": decided}
+    if waiting:
+        text += " " + ngettext(
+            "%(n)d cas n’a pas de décision : il reviendra à l’ordre du jour de la prochaine "
+            "réunion s’il est toujours à suivre.",
+            "%(n)d cas n’ont pas de décision : ils reviendront à l’ordre du jour de la "
+            "prochaine réunion s’ils sont toujours à suivre.",
+            waiting,
+        ) % {"n": waiting}
+    return text
 
 
 def _require_lead(request, meeting):
@@ -141,6 +168,7 @@ def meeting_detail(request, pk):
             "items": [item for item in items if not item.withdrawn],
             "withdrawn": [item for item in items if item.withdrawn],
             "can_lead": permissions.can_lead_cell_meeting(request.user, meeting),
+            "close_text": _close_text(items),
         },
     )
 
@@ -156,7 +184,13 @@ def agenda_refresh(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(
-            request, _("Ordre du jour mis à jour : %(n)d cas ajouté(s).") % {"n": added}
+            request,
+            ngettext(
+                "Ordre du jour mis à jour : %(n)d cas ajouté.",
+                "Ordre du jour mis à jour : %(n)d cas ajoutés.",
+                added,
+            )
+            % {"n": added},
         )
     return redirect("cell:detail", pk=meeting.pk)
 
@@ -242,10 +276,18 @@ def decision(request, pk, item_pk):
 
 
 @rule_required(permissions.can_see_cell_meetings)
-@require_POST
 def meeting_close(request, pk):
+    """GET asks first, saying what closing does (it works without JavaScript); POST closes."""
     meeting = _meeting(request, pk)
     _require_lead(request, meeting)
+    if request.method != "POST":
+        return confirmation_page(
+            request,
+            title=_("Clore la réunion de la %(meeting)s ?") % {"meeting": meeting},
+            text=_close_text(list(meeting.items.all())),
+            confirm_label=_("Clore la réunion"),
+            cancel_url=reverse("cell:detail", args=[meeting.pk]),
+        )
     _attempt(
         request,
         lambda: services.meeting_close(by=request.user, meeting=meeting),

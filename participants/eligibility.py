@@ -1,6 +1,7 @@
 """Eligibility as a rule of the programme year. Gaps are warnings a coordinator may override."""
 
 import unicodedata
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,19 @@ def age_on(birth_date, day) -> int:
     return years
 
 
-def eligibility_gaps(
+class Gap(NamedTuple):
+    """One criterion the young person does not meet, and the form field it comes from."""
+
+    field: str
+    message: str
+
+
+def eligibility_gaps(**answers) -> list[str]:
+    """The messages of `field_gaps`, for pages that show them as one list."""
+    return [gap.message for gap in field_gaps(**answers)]
+
+
+def field_gaps(
     *,
     criteria,
     birth_date,
@@ -26,40 +39,64 @@ def eligibility_gaps(
     education_level,
     leaving_prison,
     school_dropout,
-) -> list[str]:
+) -> list[Gap]:
+    """Every gap at once, each with its field, so a form shows them all next to their fields
+    in one pass. An answer not given yet (None, or no criteria while the programme year is
+    unknown) raises no gap: the form reports the missing answer itself."""
     gaps = []
-    age = age_on(birth_date, enrolled_on)
-    if not MIN_AGE <= age <= MAX_AGE:
-        gaps.append(
-            _(
-                "La date de naissance indique %(age)s ans à l’inscription : le Pacte s’adresse "
-                "aux 16–25 ans. Vous pouvez inscrire ce jeune en indiquant le motif."
+    if birth_date and enrolled_on:
+        age = age_on(birth_date, enrolled_on)
+        if not MIN_AGE <= age <= MAX_AGE:
+            gaps.append(
+                Gap(
+                    "birth_date",
+                    _(
+                        "La date de naissance indique %(age)s ans à l’inscription : le Pacte "
+                        "s’adresse aux 16–25 ans. Vous pouvez inscrire ce jeune en indiquant le "
+                        "motif."
+                    )
+                    % {"age": age},
+                )
             )
-            % {"age": age}
-        )
-    if employment_situation != EmploymentSituation.UNEMPLOYED:
+    if employment_situation and employment_situation != EmploymentSituation.UNEMPLOYED:
         gaps.append(
-            _("Le Pacte s’adresse aux jeunes sans emploi : la situation indiquée est « %(s)s ».")
-            % {"s": EmploymentSituation(employment_situation).label}
+            Gap(
+                "employment_situation",
+                _(
+                    "Le Pacte s’adresse aux jeunes sans emploi : la situation indiquée est "
+                    "« %(s)s »."
+                )
+                % {"s": EmploymentSituation(employment_situation).label},
+            )
         )
     if criteria == Criteria.PRISON_LEAVERS:
         if education_level and education_level not in EducationLevel.without_diploma():
             gaps.append(
-                _(
-                    "Depuis 2018, le Pacte s’adresse aux jeunes sans diplôme : le niveau "
-                    "indiqué est « %(l)s »."
+                Gap(
+                    "education_level",
+                    _(
+                        "Depuis 2018, le Pacte s’adresse aux jeunes sans diplôme : le niveau "
+                        "indiqué est « %(l)s »."
+                    )
+                    % {"l": EducationLevel(education_level).label},
                 )
-                % {"l": EducationLevel(education_level).label}
             )
         if not leaving_prison:
             gaps.append(
-                _(
-                    "Depuis 2018, le Pacte s’adresse aux jeunes sortant de prison dans le "
-                    "cadre d’un aménagement de peine."
+                Gap(
+                    "leaving_prison",
+                    _(
+                        "Depuis 2018, le Pacte s’adresse aux jeunes sortant de prison dans le "
+                        "cadre d’un aménagement de peine."
+                    ),
                 )
             )
     elif criteria == Criteria.DROP_OUT and not school_dropout:
-        gaps.append(_("Les critères de cette année demandent un décrochage scolaire."))
+        gaps.append(
+            Gap(
+                "school_dropout", _("Les critères de cette année demandent un décrochage scolaire.")
+            )
+        )
     return gaps
 
 

@@ -8,7 +8,7 @@ from pacte.models import Structure, User
 from pacte.phones import normalize_phone
 from pacte.roles import Role
 from participants import permissions
-from participants.eligibility import age_on
+from participants.eligibility import age_on, field_gaps
 from participants.models import (
     FollowUp,
     JusticeMeasure,
@@ -131,6 +131,9 @@ class ParticipantForm(forms.ModelForm):
             self.fields["referent"].queryset = self.fields["referent"].queryset.filter(
                 structure_id=user.structure_id
             )
+        if not permissions.can_override_eligibility(user):
+            # Only the coordination enrols a young person outside the year's criteria.
+            del self.fields["override_reason"]
         if self.instance.pk:
             for name in ("programme_year", "structure_in_charge", "referent", "override_reason"):
                 self.fields.pop(name, None)
@@ -167,7 +170,61 @@ class ParticipantForm(forms.ModelForm):
                         "aussi les convocations."
                     ),
                 )
+        if not self.instance.pk:
+            self._clean_referent(data)
+            self._clean_eligibility(data)
         return data
+
+    def _clean_referent(self, data):
+        """The referent works in the structure in charge (checked again by the service)."""
+        referent = data.get("referent")
+        if self.user.role == Role.COUNSELLOR:
+            structure_id = self.user.structure_id
+        else:
+            structure = data.get("structure_in_charge")
+            structure_id = structure.pk if structure else None
+        if referent and structure_id and referent.structure_id != structure_id:
+            self.add_error(
+                "referent",
+                _("Le référent ou la référente doit appartenir à la structure référente."),
+            )
+
+    def _clean_eligibility(self, data):
+        """The year's criteria, checked with the other answers: each gap next to its field,
+        in the same pass as the other errors (the service checks them again)."""
+        if data.get("override_reason", "").strip():
+            return
+        year = data.get("programme_year")
+        gaps = field_gaps(
+            criteria=year.criteria if year else None,
+            birth_date=data.get("birth_date"),
+            enrolled_on=data.get("enrolled_on"),
+            employment_situation=data.get("employment_situation"),
+            education_level=data.get("education_level"),
+            leaving_prison=data.get("leaving_prison"),
+            school_dropout=data.get("school_dropout"),
+        )
+        for gap in gaps:
+            self.add_error(gap.field, gap.message)
+        if not gaps:
+            return
+        if "override_reason" in self.fields:
+            self.add_error(
+                "override_reason",
+                _(
+                    "Ce jeune ne remplit pas les critères de l’année (voir les champs signalés) : "
+                    "corrigez-les ou indiquez le motif de son inscription hors critères."
+                ),
+            )
+        else:
+            self.add_error(
+                None,
+                _(
+                    "Ce jeune ne remplit pas les critères de l’année : corrigez les champs "
+                    "signalés, ou demandez à la coordination, seule à pouvoir l’inscrire hors "
+                    "critères, de créer son dossier."
+                ),
+            )
 
     def _clean_programme_year(self, data, enrolled_on):
         """Programme years are calendar years: a file belongs to the year it enters in."""

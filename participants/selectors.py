@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, DateField, F, Value
 from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
@@ -171,15 +171,18 @@ class TimelineEntry:
     title: str
     text: str
     author: object
+    # A follow-up's « prochain contact le », shown as planned.
+    next_contact_on: date | None = None
 
 
 def _recorded_events_query(participant_id):
     """Follow-ups, status and referent changes, decisions of the Cellule Emploi,
     Café-métiers and job-dating interviews of a participant, in one query (UNION ALL) as
-    (day, kind, id, code, text, extra, author): a query each cost more in round trips
-    and model instances than the rows they bring."""
+    (day, kind, id, code, text, extra, planned, author): a query each cost more in round
+    trips and model instances than the rows they bring."""
     text = CharField()
     blank = Value("", output_field=text)
+    no_day = Value(None, output_field=DateField())
     nobody = {"author_first": blank, "author_last": blank, "author_username": blank}
 
     def author(path):
@@ -189,10 +192,11 @@ def _recorded_events_query(participant_id):
             "author_username": Coalesce(f"{path}__username", Value(""), output_field=text),
         }
 
-    def rows(queryset, kind, **columns):
+    def rows(queryset, kind, **given):
         # Prefixed: a model's own field (a follow-up's kind) may share a column's name.
-        columns |= {"kind": Value(kind, output_field=text), "ident": F("pk")}
-        order = ["day", "kind", "ident", "code", "text", "extra"] + list(nobody)
+        columns = {"kind": Value(kind, output_field=text), "ident": F("pk"), "planned": no_day}
+        columns |= given
+        order = ["day", "kind", "ident", "code", "text", "extra", "planned"] + list(nobody)
         return (
             queryset.order_by()
             .annotate(**{f"t_{name}": value for name, value in columns.items()})
@@ -206,6 +210,7 @@ def _recorded_events_query(participant_id):
         code=F("kind"),
         text=F("summary"),
         extra=F("next_step"),
+        planned=F("next_contact_on"),
         **author("author"),
     )
     status = rows(
@@ -286,7 +291,7 @@ def _recorded_events(participant) -> list[TimelineEntry]:
     # the rest in the order of their kinds above, each in the order it was written.
     order = {kind: index for index, kind in enumerate(titles)}
     entries = []
-    for day, kind, _ident, code, body, extra, first, last, username in sorted(
+    for day, kind, _ident, code, body, extra, planned, first, last, username in sorted(
         found,
         key=lambda row: (
             row[0],
@@ -299,7 +304,12 @@ def _recorded_events(participant) -> list[TimelineEntry]:
             body = f"{body}\n{next_step} : {extra}"
         entries.append(
             TimelineEntry(
-                day, kind, titles[kind](code, extra), body, User.label(first, last, username)
+                day,
+                kind,
+                titles[kind](code, extra),
+                body,
+                User.label(first, last, username),
+                next_contact_on=as_date(planned) if planned else None,
             )
         )
     return entries

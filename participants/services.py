@@ -253,13 +253,42 @@ def follow_up_log(
         next_contact_on=next_contact_on,
     )
     # The needs-attention list reads this date instead of scanning every follow-up.
+    # The update also locks the participant's row (PostgreSQL): two follow-ups logged at
+    # once plan their next contact one after the other, never two open tasks.
     Participant.objects.filter(pk=participant.pk).update(
         last_follow_up_on=Greatest(
             Coalesce(F("last_follow_up_on"), Value(happened_on)), Value(happened_on)
         )
     )
     audit.log_write(user=by, obj=follow_up, created=True)
+    if next_contact_on:
+        _plan_next_contact(by=by, participant=participant, on=next_contact_on)
     return follow_up
+
+
+def _plan_next_contact(*, by, participant: Participant, on) -> Task:
+    """The « prochain contact le » of a follow-up: a task due that day for its author, in
+    the follow-up's transaction (follow_up_log checked who may write).
+
+    One open next contact per young person: a later date replaces the open one (its
+    day, and who plans it), it does not pile up."""
+    title = _("Prochain contact avec %(name)s") % {"name": participant.first_name}
+    task = (
+        Task.objects.select_for_update()
+        .filter(participant=participant, kind=TaskKind.NEXT_CONTACT, done_at__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
+    if task is None:
+        task = Task.objects.create(
+            participant=participant, assignee=by, kind=TaskKind.NEXT_CONTACT, title=title, due_on=on
+        )
+        audit.log_write(user=by, obj=task, created=True)
+        return task
+    task.assignee, task.title, task.due_on = by, title, on
+    task.save(update_fields=["assignee", "title", "due_on"])
+    audit.log_write(user=by, obj=task)
+    return task
 
 
 @transaction.atomic

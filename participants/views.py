@@ -100,7 +100,7 @@ def participant_create(request):
                 lambda: services.participant_create(
                     by=request.user,
                     participant=form.save(commit=False),
-                    override_reason=form.cleaned_data["override_reason"],
+                    override_reason=form.cleaned_data.get("override_reason", ""),
                 ),
             )
             if participant is not None:

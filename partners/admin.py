@@ -470,7 +470,7 @@ class ImportExportAdmin(ImportExportModelAdmin):
         totals = result.totals
         messages.success(
             request,
-            f"Import terminé : {totals['new']} ajout(s), {totals['update']} mise(s) à jour.",
+            import_jobs.import_summary(totals),
         )
 
     def get_export_filename(self, request, queryset, file_format):

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export.forms import ConfirmImportForm
 from import_export.signals import post_import
 
@@ -116,9 +117,16 @@ def run(work) -> str:
     finally:
         private_storage.delete(parameters["input"])
     work_progress(work, done=len(dataset), total=len(dataset))
-    return _("Import terminé : %(new)s ajout(s), %(update)s mise(s) à jour.") % {
-        "new": number_format(result.totals["new"], force_grouping=True),
-        "update": number_format(result.totals["update"], force_grouping=True),
+    return import_summary(result.totals)
+
+
+def import_summary(totals) -> str:
+    """« Import terminé : 4 ajouts, 1 mise à jour. », French plurals (0 and 1 singular)."""
+    return _("Import terminé : %(new)s, %(update)s.") % {
+        "new": ngettext("%(n)s ajout", "%(n)s ajouts", totals["new"])
+        % {"n": number_format(totals["new"], force_grouping=True)},
+        "update": ngettext("%(n)s mise à jour", "%(n)s mises à jour", totals["update"])
+        % {"n": number_format(totals["update"], force_grouping=True)},
     }
 
 

@@ -144,6 +144,8 @@ MATRIX = {
     "accounts:list": ("get", None, account_managers()),
     "accounts:create": ("get", None, account_managers()),
     "accounts:update": ("get", paris_counsellor, {**account_managers(), OTHER: 404}),
+    # GET asks first (the confirmation page); the deactivation runs on POST.
+    "accounts:deactivate": ("get", paris_counsellor, {**account_managers(), OTHER: 404}),
     "accounts:set_active": (
         "post",
         paris_counsellor,

@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacte import audit, services
+from pacte.confirm import confirmation_page
 from pacte.exceptions import DomainError
 from pacte.filters import AccountFilter
 from pacte.forms import AccountForm
@@ -89,11 +91,7 @@ def account_update(request, pk):
     return render(request, "accounts/account_form.html", {"form": form, "account": account})
 
 
-@rule_required(can_manage_accounts)
-@require_POST
-def account_set_active(request, pk):
-    account = get_object_or_404(_manageable(request.user), pk=pk)
-    active = request.POST.get("active") == "1"
+def _set_active(request, account, *, active):
     try:
         services.account_set_active(by=request.user, account=account, active=active)
     except DomainError as error:
@@ -108,3 +106,48 @@ def account_set_active(request, pk):
         )
         messages.success(request, message % {"name": account})
     return redirect("accounts:list")
+
+
+@rule_required(can_manage_accounts)
+def account_deactivate(request, pk):
+    """GET asks first, saying what deactivating does (it works without JavaScript); POST
+    deactivates. Reactivating needs no confirmation (account_set_active)."""
+    account = get_object_or_404(_manageable(request.user), pk=pk)
+    if request.method == "POST":
+        return _set_active(request, account, active=False)
+    if account == request.user:
+        messages.error(request, _("Vous ne pouvez pas désactiver votre propre compte."))
+        return redirect("accounts:list")
+    if not account.is_active:
+        messages.info(request, _("Le compte de %(name)s est déjà désactivé.") % {"name": account})
+        return redirect("accounts:list")
+    return confirmation_page(
+        request,
+        title=_deactivation_title(account),
+        text=_deactivation_text(account),
+        confirm_label=_("Désactiver le compte"),
+        cancel_url=reverse("accounts:list"),
+        danger=True,
+    )
+
+
+def _deactivation_title(account):
+    return _("Désactiver le compte de %(name)s ?") % {"name": account}
+
+
+def _deactivation_text(account):
+    """What deactivating does, said the same way in the modal and on the confirmation page."""
+    return _(
+        "%(name)s ne pourra plus se connecter, et ses sessions ouvertes sont fermées "
+        "aussitôt. Son compte et tout ce que cette personne a saisi sont conservés ; vous "
+        "pourrez réactiver le compte depuis la liste."
+    ) % {"name": account}
+
+
+@rule_required(can_manage_accounts)
+@require_POST
+def account_set_active(request, pk):
+    """Reactivate (active=1) at once. Deactivating is asked first: the buttons lead to
+    account_deactivate; a POST with active=0 here still deactivates (a POST is the act)."""
+    account = get_object_or_404(_manageable(request.user), pk=pk)
+    return _set_active(request, account, active=request.POST.get("active") == "1")

@@ -1,79 +1,27 @@
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Q
 from django.http import HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
-from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
-from events.models import Registration
 from pacte import audit
+from pacte.home import home_for
 from pacte.permissions import can_manage_accounts, can_read_full_privacy_notice
-from pacte.roles import Role
-from participants.models import Participant, Task, TaskKind
-from partners.models import Partner
 
 
 def home(request):
-    own_partner, tables = None, []
-    mine = counsellor_home(request.user) if request.user.role == Role.COUNSELLOR else {}
-    if mine:
-        # The names of my young people are personal data shown: one list entry.
-        audit.log_list(request, "participant", sum(len(rows) for rows in mine.values()))
-    if request.user.role == Role.RECRUITER:
-        own_partner = Partner.objects.visible_to(request.user).first()
-        tables = (
-            request.user.recruiter_tables.filter(event__date__gte=timezone.localdate())
-            .select_related("event", "partner")
-            .order_by("event__date")
-        )
+    """Each role's first question of the day, answered (pacte.home)."""
+    page = home_for(request.user)
+    for object_type, rows in page.shown.items():
+        if rows:
+            audit.log_list(request, object_type, rows)
     return render(
         request,
         "pacte/home.html",
-        {
-            "can_manage_accounts": can_manage_accounts(request.user),
-            "own_partner": own_partner,
-            "tables": tables,
-            **mine,
-        },
+        {"can_manage_accounts": can_manage_accounts(request.user), **page.context},
     )
-
-
-HOME_ROWS = 10
-
-
-def counsellor_home(user):
-    """My young people who need a call, my outcome checks due, my people's next events."""
-    mine = Participant.objects.visible_to(user).filter(Q(referent=user) | Q(stand_in=user))
-    today = timezone.localdate()
-    return {
-        "my_attention": list(
-            mine.needs_attention(user).order_by("last_follow_up_on", "pk")[:HOME_ROWS]
-        ),
-        "my_checks": list(
-            Task.objects.filter(
-                assignee=user,
-                kind=TaskKind.OUTCOME_CHECK,
-                done_at__isnull=True,
-                due_on__lte=today + dt.timedelta(days=7),
-            )
-            .select_related("participant")
-            .order_by("due_on", "pk")[:HOME_ROWS]
-        ),
-        "my_events": list(
-            Registration.objects.filter(
-                participant__in=mine,
-                event__date__gte=today,
-                status__in=["invited", "confirmed", "waiting"],
-            )
-            .select_related("event", "participant")
-            .order_by("event__date", "pk")[:HOME_ROWS]
-        ),
-    }
 
 
 def public_page(template_name):

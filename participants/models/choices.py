@@ -136,4 +136,5 @@ class TaskKind(models.TextChoices):
     NO_SHOW_CALL = "no_show_call", _("Rappeler après une absence")
     CELL_DECISION = "cell_decision", _("Décision de la Cellule Emploi")
     MESSAGE_FAILED = "message_failed", _("Message non remis")
+    NEXT_CONTACT = "next_contact", _("Prochain contact")
     OTHER = "other", _("Autre")

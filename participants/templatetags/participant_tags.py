@@ -5,6 +5,7 @@ from functools import lru_cache
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from pacte.templatetags.pacte_tags import long_date
 from participants.models import Status
@@ -45,21 +46,27 @@ def participant_rows(rows, none_label):
     is the one the template wrote; every value is escaped by format_html.
     """
     language = get_language()
+    # On a phone each row is a card: these labels name its values (pacte.css).
+    referent, entered, seen = _("Référent ou référente"), _("Entrée"), _("Dernier suivi")
     return format_html_join(
         "\n",
         '<tr><td><a href="{}">{} {}</a></td><td>{}</td>'
-        '<td>{}<br><span class="fr-text--xs">{}</span></td>'
-        '<td>{}<br><span class="fr-text--xs">{}</span></td><td>{}</td></tr>',
+        '<td data-label="{}">{}<br><span class="fr-text--xs">{}</span></td>'
+        '<td data-label="{}">{}<br><span class="fr-text--xs">{}</span></td>'
+        '<td data-label="{}">{}</td></tr>',
         (
             (
                 row.url,
                 row.last_name.upper(),
                 row.first_name,
                 _badge(row.status, language),
+                referent,
                 row.referent,
                 row.structure,
+                entered,
                 long_date(row.enrolled_on),
                 row.year,
+                seen,
                 long_date(row.last_follow_up_on) or none_label,
             )
             for row in rows

@@ -66,7 +66,7 @@ def test_the_day_of_a_cafe_metiers(browser, live_server, programme, axe_check):
     desk.get_by_role("link", name="Inviter en nombre").click()
     axe_check(desk)
     desk.get_by_role("button", name="Inviter les jeunes cochés").click()
-    desk.get_by_text("3 invité(s)").wait_for()
+    desk.get_by_text("3 invités, 0 en liste d’attente").wait_for()
     axe_check(desk)  # the event page with its registrations
     assert Registration.objects.count() == 3
     desk.close()

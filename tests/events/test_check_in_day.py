@@ -144,9 +144,7 @@ def elsewhere(day):
     )
 
 
-def test_the_door_finds_a_file_of_the_territory_by_name_and_birth_date(
-    client_for, day, elsewhere
-):
+def test_the_door_finds_a_file_of_the_territory_by_name_and_birth_date(client_for, day, elsewhere):
     client = client_for(day[Role.COUNSELLOR])
     url = check_in_url(day["event"])
 
@@ -200,9 +198,7 @@ def test_without_a_file_a_short_form_files_and_checks_in_at_once(client_for, day
     assert task.assignee == day[Role.COORDINATOR] and "Compléter le dossier" in task.title
 
 
-def test_the_short_form_shows_every_error_next_to_its_field_in_one_pass(
-    client_for, day, new_file
-):
+def test_the_short_form_shows_every_error_next_to_its_field_in_one_pass(client_for, day, new_file):
     page = client_for(day[Role.COUNSELLOR]).post(
         reverse("events:walk_in_create", args=[day["event"].pk]),
         {**new_file, "first_name": "", "birth_date": "", "phone": "12"},

@@ -214,6 +214,160 @@ def test_not_retained_needs_a_reason_and_creates_no_task(day):
     assert not Task.objects.filter(participant=person.participant).exists()
 
 
+# The recruiter's screen: « who is next at my table », one card per candidate, htmx.
+
+
+def book_two(day):
+    """Two interviews at Lidl's table, at 16 h 00 and 16 h 15 (booked in reverse)."""
+    later = job_dating.interview_book(
+        by=day["coordinator"],
+        table=day["tables"]["retail"],
+        registration=day["registrations"][1],
+        starts_at=dt.time(16, 15),
+    )
+    first = job_dating.interview_book(
+        by=day["coordinator"],
+        table=day["tables"]["retail"],
+        registration=day["registrations"][0],
+        starts_at=dt.time(16),
+    )
+    return first, later
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_the_next_candidate_comes_first_and_the_interviews_done_below(client_for, day):
+    first, later = book_two(day)
+    job_dating.interview_record(
+        by=day["recruiter"], interview=first, outcome=InterviewOutcome.SECOND_INTERVIEW
+    )
+
+    page = client_for(day["recruiter"]).get(
+        reverse("events:table", args=[day["tables"]["retail"].pk])
+    )
+
+    pending, done = page.context["pending_cards"], page.context["done_cards"]
+    assert [c.interview for c in pending] == [later] and pending[0].is_next
+    assert [c.interview for c in done] == [first] and not done[0].is_next
+    content = page.content.decode()
+    order = [
+        f'id="entretien-{later.pk}"',
+        "Suivant",
+        "Entretiens passés",
+        f'id="entretien-{first.pk}"',
+    ]
+    assert sorted(order, key=content.index) == order
+    assert content.count("Suivant") == 1
+
+
+def test_an_outcome_saved_with_htmx_sends_back_its_card_alone(client_for, day):
+    first, later = book_two(day)
+
+    response = client_for(day["recruiter"]).post(
+        reverse("events:interview_record", args=[first.pk]),
+        {"outcome": "hire", "contract_type": "cdi"},
+        headers=HTMX,
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.strip().startswith(f'<li id="entretien-{first.pk}"')
+    assert content.strip().endswith("</li>")
+    assert "<html" not in content and f'id="entretien-{later.pk}"' not in content
+    assert "C’est noté. Merci !" in content and "Embauche" in content and "CDI" in content
+    assert f'href="#entretien-{later.pk}"' in content  # who is next, one tap away
+    assert "Corriger" in content
+    first.refresh_from_db()
+    assert (first.outcome, first.contract_type) == ("hire", "cdi")
+
+
+def test_an_error_comes_back_on_the_card_next_to_its_field_with_the_choices_kept(client_for, day):
+    first, _later = book_two(day)
+
+    response = client_for(day["recruiter"]).post(
+        reverse("events:interview_record", args=[first.pk]),
+        {"outcome": "not_retained", "contract_type": "cdd", "reason": "   "},
+        headers=HTMX,
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.strip().startswith(f'<li id="entretien-{first.pk}"')
+    assert re.search(r'value="not_retained" [^>]*checked>', content)
+    assert '<option value="cdd" selected>' in content
+    assert 'class="fr-input-group fr-input-group--error"' in content
+    assert f'aria-describedby="entretien-{first.pk}-reason-messages"' in content
+    messages = content[content.index(f'id="entretien-{first.pk}-reason-messages"') :]
+    assert messages.index("Indiquez le motif") < messages.index("</div>")
+    first.refresh_from_db()
+    assert first.outcome == InterviewOutcome.PENDING
+
+
+def test_an_outcome_left_unchosen_is_said_on_the_card(client_for, day):
+    first, _later = book_two(day)
+
+    response = client_for(day["recruiter"]).post(
+        reverse("events:interview_record", args=[first.pk]), {"reason": "Motif"}, headers=HTMX
+    )
+
+    content = response.content.decode()
+    assert "fr-fieldset--error" in content
+    assert "Choisissez la suite donnée à cet entretien." in content
+    assert 'value="Motif"' in content
+
+
+def test_without_javascript_the_form_posts_and_the_table_comes_back_with_the_error(client_for, day):
+    first, _later = book_two(day)
+    client = client_for(day["recruiter"])
+    table_url = reverse("events:table", args=[day["tables"]["retail"].pk])
+
+    response = client.post(
+        reverse("events:interview_record", args=[first.pk]), {"outcome": "not_retained"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{table_url}#entretien-{first.pk}"
+    page = client.get(table_url)
+    participant = first.registration.participant
+    name = f"{participant.first_name} {participant.last_name[0]}."
+    assert f"{name} : Motif (si non retenu) : Indiquez le motif" in page.content.decode()
+
+
+def test_the_recruiter_records_an_absence(client_for, day):
+    first, _later = book_two(day)
+    client = client_for(day["recruiter"])
+
+    page = client.get(reverse("events:table", args=[day["tables"]["retail"].pk]))
+    response = client.post(
+        reverse("events:interview_record", args=[first.pk]), {"outcome": "no_show"}, headers=HTMX
+    )
+
+    assert 'value="no_show"' in page.content.decode() and "Absent" in page.content.decode()
+    assert response.status_code == 200
+    first.refresh_from_db()
+    assert first.outcome == InterviewOutcome.NO_SHOW
+    # No task of its own: closing the day makes the call for an absence (one per person).
+    assert not Task.objects.filter(participant=first.registration.participant).exists()
+
+
+def test_the_card_sent_back_is_in_the_access_log(client_for, day):
+    from pacte.models import AccessLog
+
+    first, _later = book_two(day)
+
+    client_for(day["recruiter"]).post(
+        reverse("events:interview_record", args=[first.pk]), {"outcome": "no_show"}, headers=HTMX
+    )
+
+    assert AccessLog.objects.filter(
+        user=day["recruiter"],
+        action="read",
+        object_type="registration",
+        participant_id=first.registration.participant_id,
+    ).exists()
+
+
 def test_another_recruiter_cannot_record_an_outcome(day):
     person = day["registrations"][0]
     interview = job_dating.interview_book(

@@ -92,7 +92,7 @@ def test_a_row_is_written_with_its_values_escaped(client_for, users):
     assert escape(participant.last_name.upper()) in row
     assert escape(participant.structure_in_charge.name) in row
     assert date_format(participant.enrolled_on, "j F Y") in row
-    assert row.endswith("<td>Aucun</td>")
+    assert row.endswith('<td data-label="Dernier suivi">Aucun</td>')
 
 
 def test_long_dates_and_badges_read_like_djangos():

@@ -1024,7 +1024,7 @@ def test_a_file_past_the_inline_max_is_imported_whole_by_a_job(
         paris,
     )
     assert (work.done, work.total) == (5, 5)
-    assert work.message == "Import terminé : 4 ajout(s), 1 mise(s) à jour."
+    assert work.message == "Import terminé : 4 ajouts, 1 mise à jour."
     assert sorted(Partner.objects.filter(territory=paris).values_list("notes", flat=True)) == [
         f"Ligne {n}" for n in range(1, 6)
     ]
@@ -1038,7 +1038,7 @@ def test_a_file_past_the_inline_max_is_imported_whole_by_a_job(
     assert not any((long_files / "work").iterdir())
     assert coordination.post(url("partner", "process_import"), data).status_code == 400
     page = coordination.get(reverse("work:detail", args=[work.pk])).content.decode()
-    assert "Import terminé : 4 ajout(s), 1 mise(s) à jour." in page
+    assert "Import terminé : 4 ajouts, 1 mise à jour." in page
     assert url("partner", "changelist") in page
 
 
