@@ -97,6 +97,17 @@ def events_visible_to(user):
     return Event.objects.filter(territory_id=user.territory_id)
 
 
+def check_in_teams_of(user):
+    """The events whose check-in team the user is on: every event of their territory for
+    a coordinator, those naming them staff for a counsellor, none for anyone else. The
+    one statement of the rule: events.permissions and the home page read it."""
+    if user.role == Role.COORDINATOR:
+        return events_visible_to(user)
+    if user.role == Role.COUNSELLOR:
+        return events_visible_to(user).filter(staff=user)
+    return Event.objects.none()
+
+
 def events_with_counts(user):
     return events_visible_to(user).annotate(
         invited=Count("registrations", filter=Q(registrations__status=Status.INVITED)),

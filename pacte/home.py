@@ -20,7 +20,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from events.models import Registration, RegistrationStatus
-from events.selectors import events_visible_to
+from events.selectors import check_in_teams_of, events_visible_to
 from pacte import dashboard
 from pacte.roles import Role
 from participants.models import CellMeeting, Participant, ProgrammeYear, TaskKind
@@ -54,15 +54,9 @@ def home_for(user, *, today=None) -> HomePage:
 
 
 def check_in_events(user, today) -> list:
-    """Today's Café-métiers whose check-in team the user is on (the rule of
-    events.permissions.is_check_in_staff, as a query): every event of the territory for a
-    coordinator, those naming them staff for a counsellor."""
-    if user.role not in {Role.COORDINATOR, Role.COUNSELLOR}:
-        return []
-    events = events_visible_to(user).filter(date=today)
-    if user.role == Role.COUNSELLOR:
-        events = events.filter(staff=user)
-    return list(events.order_by("starts_at", "pk"))
+    """Today's Café-métiers whose check-in team the user is on (events.selectors'
+    check_in_teams_of, the rule events.permissions reads too)."""
+    return list(check_in_teams_of(user).filter(date=today).order_by("starts_at", "pk"))
 
 
 def current_year(user, today):
