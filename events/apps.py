@@ -6,7 +6,10 @@ class EventsConfig(AppConfig):
     verbose_name = "Café-métiers"
 
     def ready(self):
+        from events.personal_data import declare_events_data
         from events.receivers import withdraw_from_upcoming_events
+
+        declare_events_data()
         from participants.signals import participant_exited
 
         participant_exited.connect(

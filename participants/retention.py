@@ -9,43 +9,17 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pacte.models import AccessAction, AccessLog
-from participants.models import (
-    AgendaItem,
-    FollowUp,
-    JusticeMeasure,
-    Outcome,
-    Participant,
-    PlanAction,
-    ReferentChange,
-    Status,
-    StatusChange,
-)
+from pacte.personal_data import FILE, JUSTICE, holdings
+from participants.models import Participant, Status, StatusChange
 
 logger = logging.getLogger(__name__)
 
-# What an anonymised file keeps: statistics only (birth year, QPV, path, outcomes).
-CLEARED_FILE_FIELDS = {
-    "first_name": "Anonyme",
-    "last_name": "",
-    "search_name": "",
-    "phone": "",
-    "email": "",
-    "address": "",
-    "postal_code": "",
-    "city": "",
-    "legal_rep_name": "",
-    "legal_rep_phone": "",
-    "legal_rep_email": "",
-    "wished_trades": "",
-    "imilo_id": "",
-    "france_travail_id": "",
-    "referrer_name": "",
-    "consent_scope": "",
-    "eligibility_override_reason": "",
-}
-CLEARED_FOLLOW_UP_FIELDS = {"summary": "", "next_step": ""}
+# The file itself and its versions: besides what the registry clears, the birth date
+# keeps its year only, and the surname becomes the file's number.
+FILE_MODELS = {"participants.Participant", "participants.HistoricalParticipant"}
 
 
 def with_exit_date(queryset):
@@ -78,8 +52,11 @@ def anonymisation_due(queryset, *, today=None, notice_days=0):
 
 @transaction.atomic
 def purge_justice(participant):
-    JusticeMeasure.objects.filter(participant=participant).delete()
-    JusticeMeasure.history.model.objects.filter(participant_id=participant.pk).delete()
+    """Delete what the registry files under the justice category (the measures, then
+    their versions: deleting a measure writes one more)."""
+    for holding in holdings():
+        if holding.retention == JUSTICE:
+            holding.rows_of(participant.pk).delete()
     Participant.objects.filter(pk=participant.pk).update(justice_purged_at=timezone.now())
     AccessLog.objects.create(
         action=AccessAction.ANONYMISE, object_type="justicemeasure", participant_id=participant.pk
@@ -88,34 +65,62 @@ def purge_justice(participant):
 
 @transaction.atomic
 def anonymise(participant):
-    """Remove every direct identifier from the file, its path and their history."""
+    """Remove every direct identifier from the file and from every table the personal
+    data registry lists (pacte.personal_data), history included."""
     if participant.justice_purged_at is None:
         purge_justice(participant)
-    birth_year_only = dt.date(participant.birth_date.year, 1, 1)
-    fields = {
-        **CLEARED_FILE_FIELDS,
+    computed = {
         "last_name": f"n° {participant.pk}",
-        "birth_date": birth_year_only,
+        "birth_date": dt.date(participant.birth_date.year, 1, 1),
         "legal_rep_consent_on": None,
         "wished_sectors": [],
     }
-    Participant.objects.filter(pk=participant.pk).update(**fields, anonymised_at=timezone.now())
-    Participant.history.model.objects.filter(id=participant.pk).update(**fields)
-    FollowUp.objects.filter(participant=participant).update(**CLEARED_FOLLOW_UP_FIELDS)
-    FollowUp.history.model.objects.filter(participant_id=participant.pk).update(
-        **CLEARED_FOLLOW_UP_FIELDS
-    )
-    PlanAction.objects.filter(participant=participant).update(description="")
-    AgendaItem.objects.filter(participant=participant).update(decision="")
-    StatusChange.objects.filter(participant=participant).update(reason="")
-    ReferentChange.objects.filter(participant=participant).update(reason="")
-    Outcome.history.model.objects.filter(participant_id=participant.pk).update(employer_name="")
+    for holding in holdings():
+        if holding.retention != FILE:
+            continue
+        rows = holding.rows_of(participant.pk)
+        if holding.deleted:
+            rows.delete()
+        elif holding.model in FILE_MODELS:
+            rows.update(**holding.cleared, **computed)
+        elif holding.cleared:
+            rows.update(**holding.cleared)
+    Participant.objects.filter(pk=participant.pk).update(anonymised_at=timezone.now())
     AccessLog.objects.create(
         action=AccessAction.ANONYMISE,
         object_type="participant",
         object_id=participant.pk,
         participant_id=participant.pk,
     )
+
+
+def inactive_due(queryset, *, today=None):
+    """Open files (never exited) without activity for the file retention period: no
+    follow-up, no change, no Café-métiers since. Nobody recorded an exit; they are
+    handled all the same."""
+    today = today or timezone.localdate()
+    deadline = _deadline(settings.PACTE_RETENTION_DAYS["file"], today)
+    return (
+        queryset.exclude(status=Status.EXITED)
+        .filter(anonymised_at__isnull=True, updated_at__lte=deadline)
+        .filter(Q(last_follow_up_on__isnull=True) | Q(last_follow_up_on__lte=deadline.date()))
+        .exclude(registrations__event__date__gt=deadline.date())
+    )
+
+
+@transaction.atomic
+def close_inactive(participant, *, today=None):
+    """Record the exit nobody recorded, then anonymise: the file's history says why."""
+    StatusChange.objects.create(
+        participant=participant,
+        from_status=participant.status,
+        to_status=Status.EXITED,
+        changed_by=None,
+        reason=_("Sans activité pendant la durée de conservation : dossier clos et anonymisé."),
+    )
+    Participant.objects.filter(pk=participant.pk).update(status=Status.EXITED)
+    participant.refresh_from_db(fields=["justice_purged_at", "birth_date"])
+    anonymise(participant)
 
 
 def apply_retention(*, today=None) -> dict:
@@ -128,5 +133,14 @@ def apply_retention(*, today=None) -> dict:
         participant.refresh_from_db(fields=["justice_purged_at"])
         anonymise(participant)
         anonymised += 1
-    logger.info("Retention: %s justice measures deleted, %s files anonymised", purged, anonymised)
-    return {"justice": purged, "anonymised": anonymised}
+    inactive = 0
+    for participant in inactive_due(Participant.objects.all(), today=today):
+        close_inactive(participant, today=today)
+        inactive += 1
+    logger.info(
+        "Retention: %s justice measures deleted, %s files anonymised, %s inactive files closed",
+        purged,
+        anonymised,
+        inactive,
+    )
+    return {"justice": purged, "anonymised": anonymised + inactive, "inactive": inactive}

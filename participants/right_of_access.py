@@ -3,9 +3,11 @@
 One dictionary feeds both the JSON file and the PDF, so they never disagree.
 """
 
+from django.db import models
 from django.utils import timezone
 
 from pacte.models import AccessLog
+from pacte.personal_data import holdings
 from participants.models import Sector
 
 FILE_FIELDS = [
@@ -43,13 +45,16 @@ FILE_FIELDS = [
 
 
 def _value(instance, name):
-    """The value as stored, with choices shown by their label (JSON encodes dates as ISO)."""
+    """The value as stored, with choices shown by their label and a related row by its
+    name (JSON encodes dates as ISO)."""
     display = getattr(instance, f"get_{name}_display", None)
     if display:
         return display()
     value = getattr(instance, name)
     if name == "wished_sectors":
         return [str(Sector(code).label) for code in value]
+    if isinstance(value, models.Model):
+        return str(value)
     return value
 
 
@@ -58,12 +63,18 @@ def _label(model, name):
 
 
 def _rows(queryset, fields):
+    relations = [f for f in fields if queryset.model._meta.get_field(f).is_relation]
+    if relations:
+        queryset = queryset.select_related(*relations)
     return [{_label(queryset.model, f): _value(item, f) for f in fields} for item in queryset]
 
 
 def collect(participant) -> dict:
+    """The file, then every table of the personal data registry that holds something of
+    this participant (pacte.personal_data: a model declared there is exported here),
+    then who read or changed the file."""
     model = type(participant)
-    return {
+    data = {
         "produit_le": timezone.localtime(),
         "dossier": {_label(model, f): _value(participant, f) for f in FILE_FIELDS},
         "orientation": {
@@ -72,41 +83,18 @@ def collect(participant) -> dict:
             "structure référente": participant.structure_in_charge.name,
             "référent": str(participant.referent),
         },
-        "mesures de justice": _rows(
-            participant.justice_measures.all(),
-            ["kind", "starts_on", "ends_on", "spip_counsellor", "out_from", "out_until", "notes"],
-        ),
-        "suivis": _rows(
-            participant.follow_ups.all(),
-            ["happened_on", "kind", "summary", "next_step", "next_contact_on"],
-        ),
-        "actions du parcours": _rows(
-            participant.plan_actions.all(), ["category", "description", "status", "due_on"]
-        ),
-        "sorties": _rows(participant.outcomes.all(), ["kind", "starts_on", "employer_name"]),
-        "tâches": _rows(participant.tasks.all(), ["title", "due_on", "maintained"]),
-        "décisions de la Cellule Emploi": [
-            {"réunion": item.meeting.held_on.isoformat(), "décision": item.decision}
-            for item in participant.agenda_items.filter(decided_at__isnull=False)
-            .select_related("meeting")
-            .order_by("meeting__held_on")
-        ],
-        "changements de statut": [
-            {
-                "date": c.changed_at.isoformat(),
-                "statut": c.get_to_status_display(),
-                "motif": c.reason,
-            }
-            for c in participant.status_changes.all()
-        ],
-        "consultations et modifications": [
-            {
-                "date": e.at.isoformat(),
-                "action": e.get_action_display(),
-                "structure": e.user.structure.name if e.user and e.user.structure else "",
-            }
-            for e in AccessLog.objects.filter(participant_id=participant.pk)
-            .select_related("user__structure")
-            .order_by("at")
-        ],
     }
+    for holding in holdings():
+        if holding.exported:
+            data[holding.holds] = _rows(holding.rows_of(participant.pk), holding.exported)
+    data["consultations et modifications"] = [
+        {
+            "date": e.at.isoformat(),
+            "action": e.get_action_display(),
+            "structure": e.user.structure.name if e.user and e.user.structure else "",
+        }
+        for e in AccessLog.objects.filter(participant_id=participant.pk)
+        .select_related("user__structure")
+        .order_by("at")
+    ]
+    return data

@@ -224,8 +224,9 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     changed_at = models.DateTimeField(default=timezone.now)
+    # None: the retention job closed a file nobody had touched for the retention period.
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason = models.TextField(
         _("motif"), blank=True, max_length=REASON_MAX, validators=text_validators(REASON_MAX)
