@@ -38,7 +38,7 @@ class Holding:
 
     def rows_of(self, participant_id):
         """This model's rows about one participant (any depth of the path)."""
-        lookup = "pk" if self.participant_path == "id" else f"{self.participant_path}_id"
+        lookup = "id" if self.participant_path == "id" else f"{self.participant_path}_id"
         return self.model_class._default_manager.filter(**{lookup: participant_id}).order_by(
             *self.order_by
         )

@@ -82,7 +82,7 @@ def anonymise(participant):
         if holding.deleted:
             rows.delete()
         elif holding.model in FILE_MODELS:
-            rows.update(**holding.cleared, **computed)
+            rows.update(**{**holding.cleared, **computed})
         elif holding.cleared:
             rows.update(**holding.cleared)
     Participant.objects.filter(pk=participant.pk).update(anonymised_at=timezone.now())

@@ -58,8 +58,34 @@ def _value(instance, name):
     return value
 
 
+# Column names for fields whose model gives none of its own.
+FIELD_LABELS = {
+    "history_date": "version du",
+    "done_at": "faite le",
+    "meeting": "réunion",
+    "decided_at": "décidée le",
+    "changed_at": "date",
+    "from_status": "ancien statut",
+    "to_status": "statut",
+    "from_referent": "ancien référent",
+    "to_referent": "nouveau référent",
+    "event": "Café-métiers",
+    "confirmed_at": "confirmée le",
+    "checked_in_at": "arrivée le",
+    "kind": "type",
+    "channel": "canal",
+    "recipient": "destinataire",
+    "sent_at": "envoyé le",
+    "delivered_at": "remis le",
+    "table": "table de job-dating",
+}
+
+
 def _label(model, name):
-    return str(model._meta.get_field(name).verbose_name)
+    verbose = str(model._meta.get_field(name).verbose_name)
+    if verbose == name.replace("_", " "):
+        return FIELD_LABELS.get(name, verbose)
+    return verbose
 
 
 def _rows(queryset, fields):

@@ -43,7 +43,7 @@ def test_the_justice_measure_goes_first(exited):
     done = apply_retention()
 
     exited.refresh_from_db()
-    assert done == {"justice": 1, "anonymised": 0}
+    assert done == {"justice": 1, "anonymised": 0, "inactive": 0}
     assert not JusticeMeasure.objects.filter(participant=exited).exists()
     assert not JusticeMeasure.history.filter(participant_id=exited.pk).exists()
     assert exited.last_name != "" and exited.anonymised_at is None
@@ -81,8 +81,8 @@ def test_retention_is_idempotent(exited):
     second = apply_retention()
     call_command("apply_retention")
 
-    assert first == {"justice": 1, "anonymised": 1}
-    assert second == {"justice": 0, "anonymised": 0}
+    assert first == {"justice": 1, "anonymised": 1, "inactive": 0}
+    assert second == {"justice": 0, "anonymised": 0, "inactive": 0}
     assert AccessLog.objects.filter(action=AccessAction.ANONYMISE).count() == 2
 
 
