@@ -144,6 +144,9 @@ class WalkInForm(forms.Form):
             "invalid_choice": _("choisissez le jeune à admettre."),
         },
     )
+    # The birth date the search was made with: the file admitted is one the door team
+    # found by name and birth date, never any id of the territory.
+    naissance = forms.DateField(widget=forms.HiddenInput, validators=DATE_VALIDATORS)
     reason = forms.CharField(
         label=_("Motif (si le Café-métiers est complet)"),
         required=False,
@@ -154,6 +157,14 @@ class WalkInForm(forms.Form):
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = participants
+
+    def clean(self):
+        data = super().clean()
+        participant, born = data.get("participant"), data.get("naissance")
+        if participant is not None and born is not None and participant.birth_date != born:
+            self.add_error("participant", _("choisissez le jeune à admettre."))
+        data.pop("naissance", None)
+        return data
 
 
 class WalkInSearchForm(forms.Form):

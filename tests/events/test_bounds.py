@@ -198,7 +198,11 @@ def test_a_reason_for_admission_beyond_capacity_is_bounded(client_for, coordinat
 
     response = client_for(coordinator).post(
         reverse("events:walk_in", args=[event.pk]),
-        {"participant": walk_in.pk, "reason": "x" * (MAX_REASON + 1)},
+        {
+            "participant": walk_in.pk,
+            "naissance": walk_in.birth_date.isoformat(),
+            "reason": "x" * (MAX_REASON + 1),
+        },
         follow=True,
     )
 

@@ -106,7 +106,10 @@ def test_a_check_in_by_mistake_is_undone_the_same_day_and_logged(client_for, day
 def test_a_walk_in_undone_frees_the_place(client_for, day):
     walk_in = ParticipantFactory(programme_year=day["participant"].programme_year)
     client = client_for(day[Role.COUNSELLOR])
-    client.post(reverse("events:walk_in", args=[day["event"].pk]), {"participant": walk_in.pk})
+    client.post(
+        reverse("events:walk_in", args=[day["event"].pk]),
+        {"participant": walk_in.pk, "naissance": walk_in.birth_date.isoformat()},
+    )
     registration = day["event"].registrations.get(participant=walk_in)
     assert registration.status == R.PRESENT
 
@@ -161,11 +164,22 @@ def test_the_door_finds_a_file_of_the_territory_by_name_and_birth_date(client_fo
 
 def test_a_counsellor_on_the_team_admits_a_walk_in_found(client_for, day, elsewhere):
     client_for(day[Role.COUNSELLOR]).post(
-        reverse("events:walk_in", args=[day["event"].pk]), {"participant": elsewhere.pk}
+        reverse("events:walk_in", args=[day["event"].pk]),
+        {"participant": elsewhere.pk, "naissance": elsewhere.birth_date.isoformat()},
     )
 
     registration = day["event"].registrations.get(participant=elsewhere)
     assert registration.status == R.PRESENT and registration.walk_in
+
+
+def test_the_door_cannot_admit_a_file_by_its_id_alone(client_for, day, elsewhere):
+    client = client_for(day[Role.COUNSELLOR])
+    url = reverse("events:walk_in", args=[day["event"].pk])
+
+    client.post(url, {"participant": elsewhere.pk})
+    client.post(url, {"participant": elsewhere.pk, "naissance": "2001-01-01"})
+
+    assert not day["event"].registrations.filter(participant=elsewhere).exists()
 
 
 @pytest.fixture
