@@ -94,11 +94,11 @@ def anonymise(participant):
     )
 
 
-def inactive_due(queryset, *, today=None):
+def inactive_due(queryset, *, today=None, notice_days=0):
     """Open files (never exited) without activity for the file retention period: no
     follow-up, no change, no Café-métiers since. Nobody recorded an exit; they are
     handled all the same."""
-    today = today or timezone.localdate()
+    today = (today or timezone.localdate()) + dt.timedelta(days=notice_days)
     deadline = _deadline(settings.PACTE_RETENTION_DAYS["file"], today)
     return (
         queryset.exclude(status=Status.EXITED)
@@ -106,6 +106,13 @@ def inactive_due(queryset, *, today=None):
         .filter(Q(last_follow_up_on__isnull=True) | Q(last_follow_up_on__lte=deadline.date()))
         .exclude(registrations__event__date__gt=deadline.date())
     )
+
+
+def last_activity(participant) -> dt.date:
+    """The latest of the file's last change, last follow-up and last Café-métiers."""
+    dates = [timezone.localdate(participant.updated_at), participant.last_follow_up_on]
+    dates.append(participant.registrations.aggregate(last=Max("event__date"))["last"])
+    return max(date for date in dates if date is not None)
 
 
 @transaction.atomic

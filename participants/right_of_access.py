@@ -115,7 +115,7 @@ def collect(participant) -> dict:
             data[holding.holds] = _rows(holding.rows_of(participant.pk), holding.exported)
     data["consultations et modifications"] = [
         {
-            "date": e.at.isoformat(),
+            "date": timezone.localtime(e.at),
             "action": e.get_action_display(),
             "structure": e.user.structure.name if e.user and e.user.structure else "",
         }

@@ -491,13 +491,17 @@ def retention_due(request):
     notice = settings.PACTE_RETENTION_NOTICE_DAYS
     justice = list(retention.justice_due(visible, notice_days=notice).order_by("exited_on"))
     files = list(retention.anonymisation_due(visible, notice_days=notice).order_by("exited_on"))
-    audit.log_list(request, "participant", len(justice) + len(files))
+    inactive = list(retention.inactive_due(visible, notice_days=notice).order_by("updated_at"))
+    for participant in inactive:
+        participant.last_activity = retention.last_activity(participant)
+    audit.log_list(request, "participant", len(justice) + len(files) + len(inactive))
     return render(
         request,
         "participants/retention_due.html",
         {
             "justice": justice,
             "files": files,
+            "inactive": inactive,
             "notice_days": notice,
             "periods": settings.PACTE_RETENTION_DAYS,
         },

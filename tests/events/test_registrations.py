@@ -10,6 +10,7 @@ from events import services
 from events.models import Event, Registration, RegistrationStatus
 from pacte.exceptions import DomainError
 from pacte.factories import UserFactory
+from pacte.models import AccessAction, AccessLog
 from pacte.roles import Role
 from participants.factories import JusticeMeasureFactory, ParticipantFactory
 
@@ -285,6 +286,10 @@ def test_the_qr_token_opens_the_registration_and_get_never_writes(client_for, us
     page = client.get(reverse("events:check_in_token", args=[registration.check_in_token]))
     registration.refresh_from_db()
     assert page.status_code == 200 and registration.status == Status.INVITED
+    read = AccessLog.objects.get(
+        user=users[Role.COUNSELLOR], object_type="registration", object_id=registration.pk
+    )
+    assert read.action == AccessAction.READ and registration.check_in_token not in read.path
 
     client.post(reverse("events:check_in_mark", args=[registration.pk]))
     registration.refresh_from_db()

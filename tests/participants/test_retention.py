@@ -102,3 +102,28 @@ def test_coordinators_see_who_is_due_beforehand(client_for, users, exited):
 
     assert [p.pk for p in response.context["justice"]] == [exited.pk]
     assert response.context["files"] == []
+
+
+def test_coordinators_see_open_files_without_activity_before_they_are_closed(
+    client_for, users, settings
+):
+    participant = users["participant"]
+    file_days, notice = settings.PACTE_RETENTION_DAYS["file"], settings.PACTE_RETENTION_NOTICE_DAYS
+    quiet_since = timezone.now() - dt.timedelta(days=file_days - notice + 3)
+    Participant.objects.filter(pk=participant.pk).update(
+        updated_at=quiet_since, last_follow_up_on=quiet_since.date() - dt.timedelta(days=9)
+    )
+    participant.registrations.all().delete()
+
+    response = client_for(users[Role.COORDINATOR]).get(reverse("participants:retention_due"))
+
+    assert [p.pk for p in response.context["inactive"]] == [participant.pk]
+    assert response.context["inactive"][0].last_activity == timezone.localdate(quiet_since)
+    assert "Dossiers sans activité à clore" in response.content.decode()
+    assert apply_retention()["inactive"] == 0  # not yet: listed ahead of closing
+
+
+def test_a_file_with_a_recent_change_is_not_listed_as_inactive(client_for, users):
+    response = client_for(users[Role.COORDINATOR]).get(reverse("participants:retention_due"))
+
+    assert response.context["inactive"] == []

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections
 from django.utils import timezone
 
 # libpq reads these from the environment; Django's OPTIONS names them in lower case.
@@ -95,7 +95,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output, **options):
-        connection = connections[DEFAULT_DB_ALIAS]
+        # The owner role's connection when there are two: it reads every table and
+        # object, whatever the app role was granted.
+        connection = connections[settings.MIGRATION_DATABASE_ALIAS]
         if connection.vendor != "postgresql":
             raise CommandError(
                 "backup_db sauvegarde une base PostgreSQL ; la base configurée est "
