@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from events.job_dating import interview_record, propose_schedule
+from events.job_dating.services import interview_record, propose_schedule
 from events.models import (
     Event,
     EventPartner,

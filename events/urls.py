@@ -1,6 +1,7 @@
 from django.urls import path
 
-from events import job_dating_views, views
+from events import views
+from events.job_dating import views as job_dating_views
 
 app_name = "events"
 

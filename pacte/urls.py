@@ -2,16 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from events.webhooks import sms_delivery_report
 from pacte.middleware import otp_exempt
 from pacte.views import (
     access_log,
     accounts,
-    dashboard,
     health,
     login,
     pages,
-    reports,
     second_factor,
     work,
 )
@@ -27,16 +24,6 @@ accounts_patterns = (
     "accounts",
 )
 
-reports_patterns = (
-    [
-        path("", reports.period_report, name="period"),
-        path("rapport.xlsx", reports.period_report_xlsx, name="period_xlsx"),
-        path("rapport.pdf", reports.period_report_pdf, name="period_pdf"),
-        path("statistiques.csv", reports.statistics_csv, name="statistics_csv"),
-    ],
-    "reports",
-)
-
 work_patterns = (
     [
         path("<int:pk>/", work.work_detail, name="detail"),
@@ -46,20 +33,18 @@ work_patterns = (
 )
 
 urlpatterns = [
-    path("", pages.home, name="home"),
+    path("", include("steering.urls")),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for it on every page, the admin site's included.
     path("favicon.ico", pages.favicon),
-    path("webhooks/sms/<str:secret>/", sms_delivery_report, name="sms_delivery_report"),
+    path("webhooks/", include("events.webhook_urls")),
     path("comptes/", include(accounts_patterns)),
     path("jeunes/", include("participants.urls")),
-    path("cellule-emploi/", include("participants.cell_urls")),
+    path("cellule-emploi/", include("participants.cell.urls")),
     path("annees-du-programme/", include("participants.programme_years.urls")),
     path("", include("events.urls")),
     path("partenaires/", include("partners.urls")),
     path("journal/", access_log.access_log, name="access_log"),
-    path("tableau-de-bord/", dashboard.dashboard_page, name="dashboard"),
-    path("rapports/", include(reports_patterns)),
     path("travaux/", include(work_patterns)),
     path("connexion/", login.LoginView.as_view(), name="login"),
     path("connexion/second-facteur/", second_factor.second_factor, name="second_factor"),

@@ -191,7 +191,7 @@ DEMO_DECISIONS = [
 
 def build_cell_meetings(*, territory, accounts):
     """A closed meeting two weeks ago with its decisions, and the next one in preparation."""
-    from participants import cell_services  # noqa: PLC0415 - demo only
+    from participants.cell import services as cell_services  # noqa: PLC0415 - demo only
     from participants.models import CellMeeting  # noqa: PLC0415
 
     if CellMeeting.objects.filter(territory=territory).exists():

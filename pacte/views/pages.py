@@ -6,22 +6,7 @@ from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.csrf import requires_csrf_token
 
-from pacte import audit
-from pacte.home import home_for
-from pacte.permissions import can_manage_accounts, can_read_full_privacy_notice
-
-
-def home(request):
-    """Each role's first question of the day, answered (pacte.home)."""
-    page = home_for(request.user)
-    for object_type, rows in page.shown.items():
-        if rows:
-            audit.log_list(request, object_type, rows)
-    return render(
-        request,
-        "pacte/home.html",
-        {"can_manage_accounts": can_manage_accounts(request.user), **page.context},
-    )
+from pacte.permissions import can_read_full_privacy_notice
 
 
 def public_page(template_name):

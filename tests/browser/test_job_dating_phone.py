@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from events import job_dating
+from events.job_dating import services as job_dating
 from events.models import Event, RecruiterTable, Registration
 from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
 from pacte.roles import Role

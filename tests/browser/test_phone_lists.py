@@ -11,11 +11,11 @@ the list stays a table with its filters shown, the menu by the name.
 import pytest
 from django.template.loader import render_to_string
 
-from pacte import dashboard
 from pacte.factories import StructureFactory, TerritoryFactory, UserFactory
 from pacte.models import StructureKind
 from pacte.roles import Role
 from participants.factories import JusticeMeasureFactory, ParticipantFactory, ProgrammeYearFactory
+from steering import dashboard
 from tests.browser.steps import log_in
 
 PHONE = {"width": 390, "height": 844}

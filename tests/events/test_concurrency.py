@@ -8,7 +8,8 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from events import job_dating, services
+from events import services
+from events.job_dating import services as job_dating
 from events.models import Event, Interview, RecruiterTable, Registration, RegistrationStatus
 from pacte.exceptions import DomainError
 from pacte.factories import StructureFactory, TerritoryFactory, UserFactory

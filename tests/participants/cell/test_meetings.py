@@ -12,7 +12,7 @@ from pacte.exceptions import DomainError
 from pacte.factories import UserFactory
 from pacte.models import AccessAction, AccessLog
 from pacte.roles import Role
-from participants import cell_services as services
+from participants.cell import services
 from participants.factories import (
     JusticeMeasureFactory,
     ParticipantFactory,

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events import job_dating
+from events.job_dating import services as job_dating
 from events.models import Interview, InterviewOutcome, RecruiterTable, Registration, Workshop
 from pacte.exceptions import DomainError
 from pacte.factories import UserFactory

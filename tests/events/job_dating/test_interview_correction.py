@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events import job_dating
+from events.job_dating import services as job_dating
 from events.models import EventStatus, InterviewOutcome, RecruiterTable, RegistrationStatus
 from pacte.exceptions import DomainError
 from pacte.factories import StructureFactory, UserFactory

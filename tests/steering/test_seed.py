@@ -3,11 +3,11 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from events.models import Registration
-from pacte.demo import DEMO_ACCOUNTS
 from pacte.factories import DEMO_PASSWORD
 from pacte.models import Structure, Territory, User
 from pacte.roles import Role
 from participants.models import FollowUp, Participant, Status
+from steering.demo import DEMO_ACCOUNTS
 from tests.helpers import password_login
 
 pytestmark = pytest.mark.django_db

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from events import job_dating, permissions, selectors
+from events import permissions, selectors
 from events.forms import errors_as_sentences
-from events.job_dating_forms import (
+from events.job_dating import services as job_dating
+from events.job_dating.forms import (
     CONTRACT_CHOICES,
     InterviewBookForm,
     InterviewOutcomeForm,

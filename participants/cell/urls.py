@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import cell_views as views
+from participants.cell import views
 
 app_name = "cell"
 

@@ -1,5 +1,5 @@
 """The dashboard's figures, against a demo-like programme year counted by hand
-(`tests/pacte/steering.py` tells the story and the counts)."""
+(`tests/pacte/story.py` tells the story and the counts)."""
 
 import datetime as dt
 from pathlib import Path
@@ -11,20 +11,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from pacte import dashboard
 from pacte.models import AccessLog
 from pacte.roles import Role
 from participants.factories import ParticipantFactory
 from participants.models import Outcome, OutcomeKind, Task, TaskKind
 from partners.models import Commitment, Partner
-from tests.pacte import steering
+from steering import dashboard
+from tests.steering import programme as story
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def programme(users, mission_locale):
-    return steering.build(
+    return story.build(
         territory=mission_locale.territory,
         coordinator=users[Role.COORDINATOR],
         counsellor=users[Role.COUNSELLOR],
@@ -154,14 +154,14 @@ def test_another_territorys_activity_is_not_counted(programme, users, other_terr
 
     elsewhere = ParticipantFactory(
         programme_year=ProgrammeYearFactory(territory=other_territory, year=2025),
-        enrolled_on=steering.day(3, 3),
-        referred_on=steering.day(3, 1),
+        enrolled_on=story.day(3, 3),
+        referred_on=story.day(3, 1),
     )
     outsider = Partner.objects.create(territory=other_territory, name="Lidl", kind="employer")
     Outcome.objects.create(
         participant=elsewhere,
         kind=OutcomeKind.CDI,
-        starts_on=steering.day(4, 1),
+        starts_on=story.day(4, 1),
         employer=outsider,
         recorded_by=users[Role.COUNSELLOR],
     )
@@ -251,7 +251,7 @@ def test_the_dashboard_keeps_a_fixed_number_of_queries(client_for, programme, us
     before = queries()
     year = programme.programme_year
     for index in range(20):
-        person = ParticipantFactory(programme_year=year, enrolled_on=steering.day(5, 2))
+        person = ParticipantFactory(programme_year=year, enrolled_on=story.day(5, 2))
         partner = Partner.objects.create(
             territory=year.territory, name=f"Entreprise {index}", kind="employer"
         )
@@ -259,7 +259,7 @@ def test_the_dashboard_keeps_a_fixed_number_of_queries(client_for, programme, us
         outcome = Outcome.objects.create(
             participant=person,
             kind=OutcomeKind.CDI,
-            starts_on=steering.day(6, 1),
+            starts_on=story.day(6, 1),
             employer=partner,
             recorded_by=users[Role.COUNSELLOR],
         )
@@ -268,10 +268,10 @@ def test_the_dashboard_keeps_a_fixed_number_of_queries(client_for, programme, us
             assignee=users[Role.COUNSELLOR],
             kind=TaskKind.OUTCOME_CHECK,
             title="6 mois",
-            due_on=steering.day(12, 1),
+            due_on=story.day(12, 1),
             outcome=outcome,
             check_months=6,
-            done_at=steering.moment(12, 2),
+            done_at=story.moment(12, 2),
             maintained=True,
         )
 

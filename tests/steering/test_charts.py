@@ -13,7 +13,7 @@ import pytest
 from django.template.loader import render_to_string
 from fontTools.ttLib import TTFont
 
-from pacte import dashboard
+from steering import dashboard
 
 SPIP = "Service pénitentiaire d’insertion et de probation de Paris"
 FONT_SIZE = 12

@@ -1,10 +1,11 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from pacte import audit, dashboard
+from pacte import audit
 from pacte.permissions import can_see_dashboard, can_see_reports, rule_required
 from participants.models import ProgrammeYear
 from participants.selectors import participants_needing_attention
+from steering import dashboard
 
 ATTENTION_ROWS = 10
 PARTNER_ROWS = 15

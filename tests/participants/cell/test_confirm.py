@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pacte.roles import Role
-from participants import cell_services as services
+from participants.cell import services
 from participants.factories import ParticipantFactory
 from participants.models import AgendaItem, CellMeeting
 

@@ -1,7 +1,7 @@
 """Reports for the steering committee: a period's figures (page, XLSX, PDF) and the
 pseudonymised statistics (CSV of counts, small counts suppressed).
 
-The figures come from `pacte.dashboard`, the same computation as the dashboard's.
+The figures come from `steering.dashboard`, the same computation as the dashboard's.
 """
 
 import calendar
@@ -15,7 +15,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pacte import dashboard
 from pacte.models import StructureKind
 from participants.models import (
     Outcome,
@@ -26,6 +25,7 @@ from participants.models import (
     Task,
     TaskKind,
 )
+from steering import dashboard
 
 YEAR, QUARTER, MONTH = "annee", "trimestre", "mois"
 

@@ -5,12 +5,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacte import audit, dashboard, reports
-from pacte.forms import PeriodForm
+from pacte import audit
 from pacte.models import AccessAction
 from pacte.pdf import render_pdf
 from pacte.permissions import can_see_reports, rule_required
 from pacte.spreadsheets import csv_response, xlsx_workbook_response
+from steering import dashboard, reports
+from steering.forms import PeriodForm
 
 
 def _period(request):

@@ -19,9 +19,9 @@ from pacte.exceptions import DomainError
 from pacte.models import AccessAction
 from pacte.pdf import render_pdf
 from pacte.permissions import rule_required
-from participants import cell_services as services
 from participants import permissions
-from participants.cell_forms import AgendaSearchForm, DecisionForm, MeetingForm
+from participants.cell import services
+from participants.cell.forms import AgendaSearchForm, DecisionForm, MeetingForm
 from participants.eligibility import search_key
 from participants.models import CellMeeting, Participant
 from participants.views import _run

@@ -14,7 +14,6 @@ from django.utils import timezone
 from events.models import Event, EventStatus
 from events.permissions import is_check_in_staff
 from pacte.factories import UserFactory
-from pacte.home import week_of
 from pacte.models import AccessLog
 from pacte.roles import Role
 from participants.factories import ParticipantFactory, ProgrammeYearFactory, TaskFactory
@@ -26,6 +25,7 @@ from participants.models import (
     Status,
     TaskKind,
 )
+from steering.home import week_of
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """Period reports (page, XLSX, PDF) and the pseudonymised statistics (CSV), against the
-programme counted by hand in `tests/pacte/steering.py`."""
+programme counted by hand in `tests/pacte/story.py`."""
 
 import csv
 import datetime as dt
@@ -9,14 +9,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pacte import reports
-from pacte.forms import PeriodForm
 from pacte.models import AccessLog
-from pacte.reports import MONTH, QUARTER, YEAR, Period
 from pacte.roles import Role
 from participants.factories import ParticipantFactory, ProgrammeYearFactory
+from steering import reports
+from steering.forms import PeriodForm
+from steering.reports import MONTH, QUARTER, YEAR, Period
 from tests.helpers import require_pdf_engine
-from tests.pacte import steering
+from tests.steering import programme as story
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ YEAR_2025 = {"periode": "annee", "annee": "2025"}
 
 @pytest.fixture
 def programme(users, mission_locale):
-    return steering.build(
+    return story.build(
         territory=mission_locale.territory,
         coordinator=users[Role.COORDINATOR],
         counsellor=users[Role.COUNSELLOR],
@@ -184,7 +184,7 @@ def test_the_fourth_quarter_counted_by_hand(programme):
 
 
 def test_the_year_report_and_the_dashboard_share_one_computation(programme):
-    from pacte import dashboard
+    from steering import dashboard
 
     year = figures(programme, Period(YEAR, 2025))
     board = dashboard.figures(programme.programme_year)

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from pacte.demo import DEMO_ACCOUNTS, build_demo
 from pacte.factories import DEMO_PASSWORD
+from steering.demo import DEMO_ACCOUNTS, build_demo
 
 
 class Command(BaseCommand):
