@@ -11,9 +11,14 @@ class PacteConfig(AppConfig):
 
         from pacte import checks  # noqa: F401 - registers the system checks
         from pacte.middleware import record_login_time
+        from pacte.programme_years.services import open_current_year_of_new_territory
         from pacte.roles import ensure_role_groups
         from pacte.schedules import ensure_schedules
+        from pacte.signals import territory_created
 
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="pacte-role-groups")
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="pacte-schedules")
         user_logged_in.connect(record_login_time, dispatch_uid="pacte-login-time")
+        territory_created.connect(
+            open_current_year_of_new_territory, dispatch_uid="pacte-open-current-year"
+        )

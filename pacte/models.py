@@ -289,4 +289,6 @@ def access_log_visible_to(user):
 
 
 # Long work off the request (an export, an import): its own module, a model of this app.
+# A territory's calendar years of the programme: their own package (models, screens).
+from pacte.programme_years.models import Criteria, ProgrammeYear  # noqa: E402, F401
 from pacte.work.models import BackgroundWork, WorkKind, WorkStatus  # noqa: E402, F401

@@ -37,6 +37,11 @@ def rule_required(rule):
     return decorator
 
 
+def can_manage_programme_years(user) -> bool:
+    """The coordination opens, edits and closes its own territory's programme years."""
+    return user.is_authenticated and user.role == Role.COORDINATOR and user.territory_id is not None
+
+
 def can_read_access_log(user) -> bool:
     """The Cellule Emploi's pilot (their territory) and administrators (everything)."""
     return user.is_authenticated and user.role in {Role.PILOT, Role.ADMINISTRATOR}

@@ -41,7 +41,7 @@ urlpatterns = [
     path("comptes/", include(accounts_patterns)),
     path("jeunes/", include("participants.urls")),
     path("cellule-emploi/", include("participants.cell.urls")),
-    path("annees-du-programme/", include("participants.programme_years.urls")),
+    path("annees-du-programme/", include("pacte.programme_years.urls")),
     path("", include("events.urls")),
     path("partenaires/", include("partners.urls")),
     path("journal/", access_log.access_log, name="access_log"),

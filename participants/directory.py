@@ -15,9 +15,8 @@ from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 
 from pacte.filters import fingerprint
-from pacte.models import Structure, User
+from pacte.models import ProgrammeYear, Structure, User
 from pacte.roles import Role
-from participants.models import ProgrammeYear
 
 LISTS = ("structure_in_charge", "referent", "programme_year")
 CHOICES_SECONDS = 60

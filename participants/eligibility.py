@@ -5,8 +5,8 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from pacte.models import Criteria
 from participants.models import EducationLevel, EmploymentSituation
-from participants.models.programme import Criteria
 
 MIN_AGE, MAX_AGE = 16, 25
 

@@ -6,10 +6,9 @@ import factory
 from factory.django import DjangoModelFactory
 
 from pacte.factories import StructureFactory, UserFactory
-from pacte.models import StructureKind
+from pacte.models import Criteria, ProgrammeYear, StructureKind
 from participants.eligibility import search_key
 from participants.models import (
-    Criteria,
     EducationLevel,
     FollowUp,
     FollowUpKind,
@@ -18,7 +17,6 @@ from participants.models import (
     Participant,
     PlanAction,
     PlanActionCategory,
-    ProgrammeYear,
     Status,
     Task,
     TaskKind,

@@ -4,8 +4,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from pacte.bounds import BoundedDateField, reason_field
-from pacte.models import Structure, User
+from pacte.models import ProgrammeYear, Structure, User
 from pacte.phones import normalize_phone
+from pacte.programme_years.selectors import enrolment_year
 from pacte.roles import Role
 from participants import permissions
 from participants.eligibility import age_on, field_gaps
@@ -15,11 +16,9 @@ from participants.models import (
     Outcome,
     Participant,
     PlanAction,
-    ProgrammeYear,
     Sector,
     Status,
 )
-from participants.programme_years.selectors import enrolment_year
 from participants.selectors import participant_version
 from partners.models import Partner
 

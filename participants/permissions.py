@@ -113,11 +113,6 @@ def can_lead_cell_meeting(user, meeting=None) -> bool:
     return meeting.territory_id == user.territory_id and not meeting.is_closed
 
 
-def can_manage_programme_years(user) -> bool:
-    """The coordination opens, edits and closes its own territory's programme years."""
-    return user.is_authenticated and user.role == Role.COORDINATOR and user.territory_id is not None
-
-
 # A stand-in covers an absence, not a transfer: at most this long (domain.md).
 STAND_IN_MAX_DAYS = 60
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from pacte import audit
 from pacte.exceptions import DomainError
+from pacte.models import ProgrammeYear
 from pacte.roles import Role
 from participants import permissions, selectors
 from participants.eligibility import eligibility_gaps, search_key
@@ -21,7 +22,6 @@ from participants.models import (
     Participant,
     PlanAction,
     PlanActionStatus,
-    ProgrammeYear,
     ReferentChange,
     Status,
     StatusChange,

@@ -14,7 +14,7 @@ from pacte.exceptions import DomainError
 from pacte.models import AccessAction
 from pacte.pagination import DeferredJoinPaginator
 from pacte.pdf import render_pdf
-from pacte.permissions import rule_required
+from pacte.permissions import can_manage_programme_years, rule_required
 from pacte.spreadsheets import csv_response, xlsx_response
 from participants import permissions, retention, selectors, services
 from participants.exports import export_table
@@ -119,7 +119,7 @@ def participant_create(request):
             "form": form,
             "participant": None,
             "duplicates": [(d, d.pk in visible) for d in duplicates],
-            "can_open_years": permissions.can_manage_programme_years(request.user),
+            "can_open_years": can_manage_programme_years(request.user),
         },
     )
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from pacte import audit
 from pacte.exceptions import DomainError
+from pacte.programme_years.selectors import enrolment_year
 from participants.eligibility import MAX_AGE, MIN_AGE, age_on, search_key
 from participants.models import Participant, Status, StatusChange, Task, TaskKind
-from participants.programme_years.selectors import enrolment_year
 
 
 def existing_file(*, territory_id, first_name, last_name, birth_date):

@@ -44,9 +44,8 @@ from import_export.tmp_storages import TempFolderStorage
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from pacte.models import Structure
+from pacte.models import ProgrammeYear, Structure
 from pacte.roles import Role
-from participants.models import ProgrammeYear
 from partners import import_jobs
 from partners.models import (
     Commitment,

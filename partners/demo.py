@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from participants.models import ProgrammeYear
+from pacte.models import ProgrammeYear
 from partners.models import Commitment, Contact, JobOffer, Partner, PartnerKind, Sector
 
 

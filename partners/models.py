@@ -198,7 +198,7 @@ class Commitment(models.Model):
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="commitments")
     programme_year = models.ForeignKey(
-        "participants.ProgrammeYear",
+        "pacte.ProgrammeYear",
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("année du programme"),

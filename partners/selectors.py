@@ -1,17 +1,15 @@
 """Reads of partners, scoped to the user, and what each partner delivered (counted)."""
 
 import datetime as dt
-from collections import defaultdict
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from events.models import EventPartner, Interview, InterviewOutcome, Workshop
-from participants.models import Outcome, OutcomeKind
+from partners import reports
 from partners.models import Contact, JobOffer, OfferStatus, Partner
+from partners.reports import DELIVERY_LINES, deliveries, no_delivery
 
 EXPIRING_WITHIN_DAYS = 90
 
@@ -46,74 +44,11 @@ def partner_for_page(user, pk):
     return get_object_or_404(Partner.objects.visible_to(user).select_related("structure"), pk=pk)
 
 
-# What a partner commits to for a programme year, in the order pages show it.
-DELIVERY_LINES = [
-    ("interviews", _("Entretiens")),
-    ("immersions", _("Immersions")),
-    ("hires", _("Embauches")),
-    ("workshops", _("Ateliers animés")),
-]
-
-
-def deliveries(territory_id, start, end) -> dict[int, dict]:
-    """What each partner of a territory delivered between two dates (both included),
-    counted from held job-dating interviews at its tables, outcomes where it is the
-    employer (immersions, jobs) and the workshops it led: four grouped queries.
-
-    Only partners that delivered something have a key. What is yet to happen never counts:
-    a hire counts once its contract starts, a workshop once its Café-métiers took place
-    (a past day, or today's once it is closed)."""
-    today = timezone.localdate()
-    end = min(end, today)
-    done = defaultdict(lambda: dict.fromkeys([key for key, _label in DELIVERY_LINES], 0))
-    interviews = (
-        Interview.objects.filter(
-            table__partner__territory_id=territory_id,
-            table__event__date__range=(start, end),
-            outcome__in=InterviewOutcome.held(),
-        )
-        .order_by()
-        .values_list("table__partner_id")
-        .annotate(n=Count("pk"))
-    )
-    for partner_id, n in interviews:
-        done[partner_id]["interviews"] = n
-    outcomes = (
-        Outcome.objects.filter(
-            employer__territory_id=territory_id,
-            participant__territory_id=territory_id,
-            starts_on__range=(start, end),
-        )
-        .order_by()
-        .values_list("employer_id")
-        .annotate(
-            immersions=Count("pk", filter=Q(kind=OutcomeKind.IMMERSION)),
-            hires=Count("pk", filter=Q(kind__in=OutcomeKind.jobs())),
-        )
-    )
-    for partner_id, immersions, hires in outcomes:
-        if immersions or hires:
-            done[partner_id].update(immersions=immersions, hires=hires)
-    workshops = (
-        Workshop.objects.filter(
-            Q(event__date__lt=today) | Q(event__status="done"),
-            facilitator__territory_id=territory_id,
-            event__date__range=(start, end),
-        )
-        .order_by()
-        .values_list("facilitator_id")
-        .annotate(n=Count("pk"))
-    )
-    for partner_id, n in workshops:
-        done[partner_id]["workshops"] = n
-    return dict(done)
-
-
 def delivery(partner, programme_year) -> dict:
     """What the partner did in a programme year (see `deliveries`)."""
     year = programme_year.year
     done = deliveries(partner.territory_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return done.get(partner.pk) or dict.fromkeys([key for key, _label in DELIVERY_LINES], 0)
+    return done.get(partner.pk) or no_delivery()
 
 
 def commitments_with_delivery(partner):
@@ -132,8 +67,5 @@ def commitments_with_delivery(partner):
 
 
 def events_attended(partner):
-    return (
-        EventPartner.objects.filter(partner=partner)
-        .select_related("event")
-        .order_by("-event__date")
-    )
+    """The Café-métiers the partner attended (read by the events app, partners.reports)."""
+    return reports.events_attended(partner)

@@ -36,7 +36,7 @@ from participants.models import (
     TaskKind,
 )
 from partners.models import Commitment, Partner
-from partners.selectors import DELIVERY_LINES, deliveries
+from partners.reports import DELIVERY_LINES, deliveries
 
 FOLLOWED = [Status.ACTIVE, Status.SUSPENDED, Status.EXITED]
 CHECK_MONTHS = 6

@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from events.models import Registration, RegistrationStatus
 from events.selectors import check_in_teams_of, events_visible_to
+from pacte.models import ProgrammeYear
 from pacte.roles import Role
-from participants.models import CellMeeting, Participant, ProgrammeYear, TaskKind
+from participants.models import CellMeeting, Participant, TaskKind
 from participants.permissions import can_lead_cell_meeting
 from participants.selectors import open_tasks_for, participants_needing_attention
 from partners.models import Partner

@@ -11,11 +11,15 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 from events.permissions import can_list_events
 from pacte.operators import operator_for
-from pacte.permissions import can_manage_accounts, can_read_access_log, can_see_dashboard
+from pacte.permissions import (
+    can_manage_accounts,
+    can_manage_programme_years,
+    can_read_access_log,
+    can_see_dashboard,
+)
 from pacte.roles import Role
 from participants.permissions import (
     can_list_participants,
-    can_manage_programme_years,
     can_see_cell_meetings,
 )
 from partners.permissions import can_list_partners

@@ -15,16 +15,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pacte.models import StructureKind
-from participants.models import (
-    Outcome,
-    OutcomeKind,
-    Participant,
-    ProgrammeYear,
-    Status,
-    Task,
-    TaskKind,
-)
+from pacte.models import ProgrammeYear, StructureKind
+from participants.models import Outcome, OutcomeKind, Participant, Status, Task, TaskKind
 from steering import dashboard
 
 YEAR, QUARTER, MONTH = "annee", "trimestre", "mois"

@@ -15,14 +15,12 @@ from participants.models.choices import (
 )
 from participants.models.justice import JusticeMeasure
 from participants.models.participant import Participant, ReferentChange, StatusChange
-from participants.models.programme import Criteria, ProgrammeYear
 from participants.models.tracking import FollowUp, Outcome, PlanAction, Task
 
 __all__ = [
     "AgendaItem",
     "AgendaReason",
     "CellMeeting",
-    "Criteria",
     "EducationLevel",
     "EmploymentSituation",
     "FollowUp",
@@ -37,7 +35,6 @@ __all__ = [
     "PlanActionCategory",
     "PlanActionStatus",
     "PreferredChannel",
-    "ProgrammeYear",
     "ReferentChange",
     "Sector",
     "Status",

@@ -12,7 +12,7 @@ from pacte.bounds import (
     text_constraint,
     text_validators,
 )
-from pacte.models import Structure, Territory
+from pacte.models import ProgrammeYear, Structure, Territory
 from participants.models.choices import (
     EducationLevel,
     EmploymentSituation,
@@ -20,7 +20,6 @@ from participants.models.choices import (
     PreferredChannel,
     Status,
 )
-from participants.models.programme import ProgrammeYear
 from participants.querysets import ParticipantQuerySet
 
 

@@ -2,8 +2,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from pacte import audit
+from pacte.models import ProgrammeYear
 from pacte.permissions import can_see_dashboard, can_see_reports, rule_required
-from participants.models import ProgrammeYear
 from participants.selectors import participants_needing_attention
 from steering import dashboard
 

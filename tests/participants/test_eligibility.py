@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
+from pacte.models import Criteria
 from participants.eligibility import eligibility_gaps, search_key
-from participants.models import Criteria, EducationLevel, EmploymentSituation
+from participants.models import EducationLevel, EmploymentSituation
 
 ENROLLED_ON = dt.date(2026, 3, 15)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from participants.factories import ParticipantFactory
 from participants.models import Outcome
 from partners.models import Partner
-from partners.selectors import deliveries
+from partners.reports import deliveries
 from tests.events.factories import EventFactory, WorkshopFactory
 
 pytestmark = pytest.mark.django_db

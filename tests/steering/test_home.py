@@ -14,17 +14,10 @@ from django.utils import timezone
 from events.models import Event, EventStatus
 from events.permissions import is_check_in_staff
 from pacte.factories import UserFactory
-from pacte.models import AccessLog
+from pacte.models import AccessLog, ProgrammeYear
 from pacte.roles import Role
 from participants.factories import ParticipantFactory, ProgrammeYearFactory, TaskFactory
-from participants.models import (
-    AgendaItem,
-    CellMeeting,
-    Participant,
-    ProgrammeYear,
-    Status,
-    TaskKind,
-)
+from participants.models import AgendaItem, CellMeeting, Participant, Status, TaskKind
 from steering.home import week_of
 
 pytestmark = pytest.mark.django_db

@@ -133,8 +133,7 @@ def test_the_demo_has_a_cafe_metiers_today_with_walk_ins_to_admit():
 def test_the_demo_files_sit_in_their_years_and_the_second_territory_has_one_to_open():
     from django.db.models import F
 
-    from pacte.models import misfit_accounts_q
-    from participants.models import ProgrammeYear
+    from pacte.models import ProgrammeYear, misfit_accounts_q
 
     call_command("seed_demo")
 

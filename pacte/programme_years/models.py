@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pacte.models import Territory
+from pacte.models import Territory  # noqa: I001 - loaded by pacte.models
 
 
 class Criteria(models.TextChoices):
@@ -60,6 +60,9 @@ class ProgrammeYear(models.Model):
     objects = ProgrammeYearQuerySet.as_manager()
 
     class Meta:
+        # Created by the participants app, moved here with its table (state-only
+        # migrations pacte 0009, participants 0016, partners 0003).
+        db_table = "participants_programmeyear"
         verbose_name = _("année du programme")
         verbose_name_plural = _("années du programme")
         ordering = ["territory__code", "-year"]

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from pacte.exceptions import DomainError
 from pacte.factories import StructureFactory, UserFactory
-from pacte.models import AccessLog, Territory
+from pacte.models import AccessLog, Criteria, ProgrammeYear, Territory
+from pacte.programme_years import services
 from pacte.roles import Role
 from participants.factories import ProgrammeYearFactory
-from participants.models import Criteria, Participant, ProgrammeYear
-from participants.programme_years import services
+from participants.models import Participant
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacte import audit
+from pacte import audit, permissions
 from pacte.exceptions import DomainError
-from participants import permissions
-from participants.models import Criteria, ProgrammeYear
-from participants.models.programme import FIRST_YEAR
+from pacte.programme_years.models import FIRST_YEAR, Criteria, ProgrammeYear
 
 
 def openable_years(today=None) -> range:

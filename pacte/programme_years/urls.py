@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants.programme_years import views
+from pacte.programme_years import views
 
 app_name = "programme_years"
 

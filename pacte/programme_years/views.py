@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacte.exceptions import DomainError
-from pacte.permissions import rule_required
-from participants.models import ProgrammeYear
-from participants.permissions import can_manage_programme_years
-from participants.programme_years import services
-from participants.programme_years.forms import ProgrammeYearForm
-from participants.programme_years.selectors import programme_years_of
+from pacte.permissions import can_manage_programme_years, rule_required
+from pacte.programme_years import services
+from pacte.programme_years.forms import ProgrammeYearForm
+from pacte.programme_years.models import ProgrammeYear
+from pacte.programme_years.selectors import programme_years_of
 
 FIELDS = ("criteria", "target_participants", "target_events")
 
@@ -39,7 +38,7 @@ def programme_year_list(request):
     opened = {year.year for year in years}
     return render(
         request,
-        "participants/programme_years/list.html",
+        "pacte/programme_years/list.html",
         {
             "years": years,
             "missing": [y for y in (today.year, today.year + 1) if y not in opened],
@@ -70,7 +69,7 @@ def programme_year_create(request):
             )
             return redirect("programme_years:list")
     return render(
-        request, "participants/programme_years/form.html", {"form": form, "programme_year": None}
+        request, "pacte/programme_years/form.html", {"form": form, "programme_year": None}
     )
 
 
@@ -90,7 +89,7 @@ def programme_year_update(request, pk):
             return redirect("programme_years:list")
     return render(
         request,
-        "participants/programme_years/form.html",
+        "pacte/programme_years/form.html",
         {"form": form, "programme_year": programme_year},
     )
 
@@ -109,7 +108,7 @@ def programme_year_close(request, pk):
         return redirect("programme_years:list")
     return render(
         request,
-        "participants/programme_years/close.html",
+        "pacte/programme_years/close.html",
         {
             "programme_year": programme_year,
             "participant_count": programme_year.participants.count(),

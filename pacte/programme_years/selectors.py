@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 
-from participants.models import ProgrammeYear
+from pacte.programme_years.models import ProgrammeYear
 
 
 def programme_years_of(user):

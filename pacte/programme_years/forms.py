@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import ProgrammeYear
-from participants.programme_years.services import openable_years
+from pacte.programme_years.models import ProgrammeYear
+from pacte.programme_years.services import openable_years
 
 
 class ProgrammeYearForm(forms.ModelForm):
