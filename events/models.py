@@ -17,6 +17,7 @@ from pacte.bounds import (
     length_at_most,
 )
 from pacte.models import Territory
+from pacte.roles import Role
 from participants.models import Participant
 from partners.models import JobOffer, Partner
 
@@ -50,6 +51,21 @@ class EventStatus(models.TextChoices):
     DONE = "done", _("Terminé")
 
 
+class EventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A recruiter's, those where they hold a table; the territory's for the staff;
+        none for the administrator (an event's pages list the young people invited)."""
+        if not user.is_authenticated or user.role == Role.ADMINISTRATOR:
+            return self.none()
+        if user.role == Role.RECRUITER:
+            return self.filter(
+                pk__in=RecruiterTable.objects.filter(recruiter_id=user.pk).values("event_id")
+            )
+        if user.territory_id is None:
+            return self.none()
+        return self.filter(territory_id=user.territory_id)
+
+
 class Event(models.Model):
     """A Café-métiers: an afternoon of workshops and job-dating."""
 
@@ -80,6 +96,8 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Raised each time the date, the hours or the place change: those invited are told.
     schedule_version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Café-métiers")

@@ -83,33 +83,19 @@ def walk_in_matches(event, name, birth_date):
     return matches
 
 
-def events_visible_to(user):
-    """A recruiter's, those where they hold a table; the territory's for the staff; none
-    for the administrator (an event's pages list the young people invited)."""
-    if user.role == Role.ADMINISTRATOR:
-        return Event.objects.none()
-    if user.role == Role.RECRUITER:
-        return Event.objects.filter(
-            pk__in=RecruiterTable.objects.filter(recruiter_id=user.pk).values("event_id")
-        )
-    if user.territory_id is None:
-        return Event.objects.none()
-    return Event.objects.filter(territory_id=user.territory_id)
-
-
 def check_in_teams_of(user):
     """The events whose check-in team the user is on: every event of their territory for
     a coordinator, those naming them staff for a counsellor, none for anyone else. The
     one statement of the rule: events.permissions and the home page read it."""
     if user.role == Role.COORDINATOR:
-        return events_visible_to(user)
+        return Event.objects.visible_to(user)
     if user.role == Role.COUNSELLOR:
-        return events_visible_to(user).filter(staff=user)
+        return Event.objects.visible_to(user).filter(staff=user)
     return Event.objects.none()
 
 
 def events_with_counts(user):
-    return events_visible_to(user).annotate(
+    return Event.objects.visible_to(user).annotate(
         invited=Count("registrations", filter=Q(registrations__status=Status.INVITED)),
         confirmed=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
         present=Count("registrations", filter=Q(registrations__status=Status.PRESENT)),
@@ -200,7 +186,7 @@ def registration_in_scope(user, pk):
     return get_object_or_404(
         Registration.objects.filter(
             participant__in=Participant.objects.visible_to(user),
-            event__in=events_visible_to(user),
+            event__in=Event.objects.visible_to(user),
         ).select_related("event", "participant"),
         pk=pk,
     )

@@ -23,7 +23,7 @@ from events.forms import (
     WorkshopForm,
     errors_as_sentences,
 )
-from events.models import Registration, RegistrationStatus
+from events.models import Event, Registration, RegistrationStatus
 from events.notifications import calendar_file
 from pacte import audit
 from pacte.confirm import confirmation_page
@@ -44,7 +44,7 @@ def _require(allowed):
 
 
 def _event(request, pk):
-    return get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    return get_object_or_404(Event.objects.visible_to(request.user), pk=pk)
 
 
 def _ids(values, limit=None) -> list[int]:

@@ -246,6 +246,18 @@ class AccessAction(models.TextChoices):
     ANONYMISE = "anonymise", _("Anonymisation")
 
 
+class AccessLogQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Entries a pilot (their territory) or an administrator may read."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.role == Role.ADMINISTRATOR:
+            return self
+        if user.role == Role.PILOT and user.territory_id:
+            return self.filter(territory_id=user.territory_id)
+        return self.none()
+
+
 class AccessLog(models.Model):
     """Who read or wrote which record, when: never the data itself.
 
@@ -268,6 +280,8 @@ class AccessLog(models.Model):
     filters = models.JSONField(default=dict, blank=True)
     row_count = models.IntegerField(null=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("entrée du journal des accès")
         verbose_name_plural = _("journal des accès")
@@ -276,16 +290,6 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.user_id} {self.action} {self.object_type}"
-
-
-def access_log_visible_to(user):
-    """Entries a pilot or an administrator may read."""
-    entries = AccessLog.objects.select_related("user")
-    if user.role == Role.ADMINISTRATOR:
-        return entries
-    if user.role == Role.PILOT and user.territory_id:
-        return entries.filter(territory_id=user.territory_id)
-    return entries.none()
 
 
 # Long work off the request (an export, an import): its own module, a model of this app.

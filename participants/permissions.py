@@ -2,7 +2,8 @@
 
 Object rules answer for a participant already fetched through
 `Participant.objects.visible_to(user)`: what is out of scope is a 404 before
-any of these is asked.
+any of these is asked. A rule that also scopes a list is written once, as a condition
+in participants.querysets (RULES), and asked here of one file (`holds`).
 """
 
 import datetime as dt
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from pacte.models import StructureKind, User
 from pacte.roles import Role
+from participants.querysets import holds
 
 # Administration is technical: administrators open no participant's file.
 FILE_ROLES = {Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR}
@@ -26,13 +28,9 @@ def can_create_participant(user) -> bool:
 
 
 def can_edit_participant(user, participant) -> bool:
-    if user.role == Role.COORDINATOR:
-        return participant.territory_id == user.territory_id
-    if user.role == Role.COUNSELLOR:
-        return participant.structure_in_charge_id == user.structure_id or _stands_in(
-            user, participant
-        )
-    return False
+    """The coordination of the territory; a counsellor of the structure in charge, or
+    standing in (the rule: participants.querysets.editable_q)."""
+    return holds("editable", user, participant)
 
 
 def can_log_follow_up(user, participant) -> bool:
@@ -45,33 +43,13 @@ def can_override_eligibility(user) -> bool:
 
 
 def can_view_justice(user, participant) -> bool:
-    if user.role in {Role.COORDINATOR, Role.PILOT}:
-        return participant.territory_id == user.territory_id
-    if user.role == Role.COUNSELLOR:
-        return (
-            participant.referent_id == user.pk
-            or _stands_in(user, participant)
-            or (
-                participant.referred_by_id == user.structure_id
-                and participant.referred_by.kind in {StructureKind.SPIP, StructureKind.PJJ}
-            )
-        )
-    return False
+    """The rule: participants.querysets.justice_visible_q."""
+    return holds("justice_visible", user, participant)
 
 
 def can_edit_justice(user, participant) -> bool:
-    if user.role == Role.COORDINATOR:
-        return participant.territory_id == user.territory_id
-    if user.role == Role.COUNSELLOR:
-        return participant.referent_id == user.pk or _stands_in(user, participant)
-    return False
-
-
-def _stands_in(user, participant) -> bool:
-    """A colleague standing in during an absence, until the end date set."""
-    return participant.stand_in_id == user.pk and (
-        participant.stand_in_until is None or participant.stand_in_until >= timezone.localdate()
-    )
+    """The rule: participants.querysets.justice_editable_q."""
+    return holds("justice_editable", user, participant)
 
 
 def can_export_participants(user) -> bool:

@@ -86,27 +86,17 @@ def sees_all_territories(user) -> bool:
 
 
 class TerritoryScopedAdmin:
-    """Mixin of a ModelAdmin: a coordinator's rows are those of their territory."""
+    """Mixin of a ModelAdmin: its rows are those the model's own `visible_to(user)` gives
+    (an administrator's, every territory; a coordinator's, their territory), and an object
+    is in scope when it is one of those rows: the rule is written once, in the model."""
 
-    territory_lookup = "territory"  # from the model to its territory
-
-    def territory_id_of(self, obj):
-        raise NotImplementedError
+    territory_lookup = "territory"  # from the model to its territory (the list filter)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if sees_all_territories(request.user):
-            return queryset
-        territory_id = request.user.territory_id
-        if territory_id is None:
-            return queryset.none()
-        return queryset.filter(**{f"{self.territory_lookup}_id": territory_id})
+        return super().get_queryset(request).visible_to(request.user)
 
     def in_scope(self, request, obj) -> bool:
-        return sees_all_territories(request.user) or (
-            request.user.territory_id is not None
-            and self.territory_id_of(obj) == request.user.territory_id
-        )
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
@@ -618,8 +608,6 @@ class PartnerAdmin(TerritoryScopedAdmin, ImportExportAdmin, HistoryAdmin):
     resource_for_a_territory = PartnerResource
     export_file_stem = "partenaires"
 
-    def territory_id_of(self, obj):
-        return obj.territory_id
 
     def import_notes(self):
         def labels(choices):
@@ -791,8 +779,6 @@ class PartnerChildAdmin(TerritoryScopedAdmin):
     autocomplete_fields = ["partner"]
     list_select_related = ["partner"]
 
-    def territory_id_of(self, obj):
-        return obj.partner.territory_id
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "partner":

@@ -62,6 +62,13 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(territory_id=user.territory_id)
 
 
+class PartnerChildQuerySet(models.QuerySet):
+    """A partner's contacts, offers and commitments: visible with their partner."""
+
+    def visible_to(self, user):
+        return self.filter(partner__in=Partner.objects.visible_to(user))
+
+
 class Partner(models.Model):
     """A company or institution the programme works with."""
 
@@ -139,6 +146,8 @@ class Contact(models.Model):
 
     history = HistoricalRecords()
 
+    objects = PartnerChildQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("contact")
         ordering = ["name", "pk"]
@@ -177,6 +186,8 @@ class JobOffer(models.Model):
 
     history = HistoricalRecords()
 
+    objects = PartnerChildQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("offre d’emploi")
         verbose_name_plural = _("offres d’emploi")
@@ -209,6 +220,8 @@ class Commitment(models.Model):
     workshops = models.PositiveIntegerField(_("ateliers animés"), default=0, validators=COMMITTED)
 
     history = HistoricalRecords()
+
+    objects = PartnerChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("engagement")

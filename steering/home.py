@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from events.models import Registration, RegistrationStatus
-from events.selectors import check_in_teams_of, events_visible_to
+from events.models import Event, Registration, RegistrationStatus
+from events.selectors import check_in_teams_of
 from pacte.models import ProgrammeYear
 from pacte.roles import Role
 from participants.models import CellMeeting, Participant, TaskKind
@@ -89,7 +89,7 @@ def _coordinator(user, today, page):
     programme_year = current_year(user, today)
     monday, sunday = week_of(today)
     week = list(
-        events_visible_to(user)
+        Event.objects.visible_to(user)
         .filter(date__range=(monday, sunday))
         .order_by("date", "starts_at", "pk")
     )

@@ -28,7 +28,7 @@ from events.job_dating.forms import (
     InterviewOutcomeForm,
     RecruiterTableForm,
 )
-from events.models import Interview, InterviewOutcome, RecruiterTable, RegistrationStatus
+from events.models import Event, Interview, InterviewOutcome, RecruiterTable, RegistrationStatus
 from events.selectors import registration_in_scope
 from pacte import audit
 from pacte.confirm import confirmation_page
@@ -41,7 +41,7 @@ from partners.models import Partner
 
 
 def _managed_event(request, pk):
-    event = get_object_or_404(selectors.events_visible_to(request.user), pk=pk)
+    event = get_object_or_404(Event.objects.visible_to(request.user), pk=pk)
     if not permissions.can_manage_event(request.user, event):
         raise PermissionDenied
     return event

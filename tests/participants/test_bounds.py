@@ -11,7 +11,7 @@ from django.utils import timezone
 from pacte.roles import Role
 from participants.factories import FollowUpFactory, JusticeMeasureFactory
 from participants.models import FollowUp, StatusChange
-from tests.participants.test_programme_years import new_file
+from tests.pacte.test_programme_years import new_file
 
 pytestmark = pytest.mark.django_db
 
