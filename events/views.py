@@ -26,6 +26,7 @@ from events.forms import (
 from events.models import Event, Registration, RegistrationStatus
 from events.notifications import calendar_file
 from pacte import audit
+from pacte.attempts import attempt
 from pacte.confirm import confirmation_page
 from pacte.exceptions import DomainError
 from pacte.permissions import rule_required
@@ -83,12 +84,11 @@ def event_update(request, pk):
     _require(permissions.can_manage_event(request.user, event))
     was_open = event.status == "open"
     form = EventForm(request.POST or None, instance=event, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event, rescheduled = services.event_update(by=request.user, form=form)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+    if request.method == "POST":
+        updated = attempt(lambda: services.event_update(by=request.user, form=form), form=form)
+        if updated is None:
             return render(request, "events/event_form.html", {"form": form, "event": event})
+        event, rescheduled = updated
         messages.success(request, _("Le Café-métiers est enregistré."))
         if event.status == "open" and not was_open:
             queued = services.convocations_send(event=event)
@@ -290,14 +290,11 @@ def _registration(request, pk):
 @require_POST
 def registration_confirm(request, pk):
     registration = _registration(request, pk)
-    try:
-        services.registration_confirm(by=request.user, registration=registration)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Participation de %(p)s confirmée.") % {"p": registration.participant}
-        )
+    attempt(
+        lambda: services.registration_confirm(by=request.user, registration=registration),
+        request=request,
+        success=_("Participation de %(p)s confirmée.") % {"p": registration.participant},
+    )
     return redirect("events:detail", pk=registration.event_id)
 
 

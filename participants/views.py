@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacte import audit
+from pacte.attempts import attempt
 from pacte.exceptions import DomainError
 from pacte.models import AccessAction
 from pacte.pagination import DeferredJoinPaginator
@@ -50,16 +51,6 @@ def _require(allowed: bool):
         raise PermissionDenied
 
 
-def _run(form, action):
-    """Call a service; a refused rule comes back as an error next to its field."""
-    try:
-        return action()
-    except DomainError as error:
-        field = error.field if error.field in form.fields else None
-        form.add_error(field, error.message)
-        return None
-
-
 @rule_required(permissions.can_list_participants)
 def participant_list(request):
     participant_filter = ParticipantFilter(
@@ -95,13 +86,13 @@ def participant_create(request):
             ).select_related("structure_in_charge")
         )
         if not duplicates or request.POST.get("duplicate_confirmed") == "1":
-            participant = _run(
-                form,
+            participant = attempt(
                 lambda: services.participant_create(
                     by=request.user,
                     participant=form.save(commit=False),
                     override_reason=form.cleaned_data.get("override_reason", ""),
                 ),
+                form=form,
             )
             if participant is not None:
                 messages.success(request, _("Le dossier de %(p)s est créé.") % {"p": participant})
@@ -209,11 +200,11 @@ def follow_up_create(request, pk):
     participant = _participant_page(request, pk)
     _require(permissions.can_log_follow_up(request.user, participant))
     form = FollowUpForm(request.POST)
-    saved = form.is_valid() and _run(
-        form,
+    saved = form.is_valid() and attempt(
         lambda: services.follow_up_log(
             by=request.user, participant=participant, **form.cleaned_data
         ),
+        form=form,
     )
     if saved:
         if not request.htmx:
@@ -236,11 +227,11 @@ def status_change(request, pk):
     participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
     form = _status_form(participant, request.POST)
-    if form.is_valid() and _run(
-        form,
+    if form.is_valid() and attempt(
         lambda: services.participant_change_status(
             by=request.user, participant=participant, **form.cleaned_data
         ),
+        form=form,
     ):
         messages.success(request, _("Le statut est changé."))
         return redirect("participants:detail", pk=participant.pk)
@@ -261,11 +252,11 @@ def justice_edit(request, pk):
     current = participant.justice_measures.first()
     form = JusticeMeasureForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
+        if attempt(
             lambda: services.justice_measure_save(
                 by=request.user, participant=participant, measure=form.save(commit=False)
             ),
+            form=form,
         ):
             messages.success(request, _("La mesure de justice est enregistrée."))
             return redirect("participants:detail", pk=participant.pk)
@@ -281,11 +272,11 @@ def outcome_create(request, pk):
     _require(permissions.can_edit_participant(request.user, participant))
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
+        if attempt(
             lambda: services.outcome_record(
                 by=request.user, participant=participant, **form.cleaned_data
             ),
+            form=form,
         ):
             messages.success(request, _("La sortie est enregistrée."))
             return redirect("participants:detail", pk=participant.pk)
@@ -354,11 +345,11 @@ def plan_action_create(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
-            form,
+        and attempt(
             lambda: services.plan_action_create(
                 by=request.user, participant=participant, **form.cleaned_data
             ),
+            form=form,
         )
     ):
         messages.success(request, _("L’action est ajoutée au parcours."))
@@ -375,11 +366,11 @@ def hand_over(request, pk):
     _require(permissions.can_hand_over(request.user, participant))
     form = HandOverForm(request.POST or None, participant=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
-        handed = _run(
-            form,
+        handed = attempt(
             lambda: services.participant_hand_over(
                 by=request.user, participant=participant, **form.cleaned_data
             ),
+            form=form,
         )
         if handed:
             messages.success(request, _("Le jeune est confié à %(r)s.") % {"r": handed.referent})
@@ -401,14 +392,14 @@ def stand_in(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
-            form,
+        and attempt(
             lambda: services.participant_set_stand_in(
                 by=request.user,
                 participant=participant,
                 stand_in=form.cleaned_data["stand_in"],
                 until=form.cleaned_data["stand_in_until"],
             ),
+            form=form,
         )
     ):
         messages.success(request, _("Le remplacement est enregistré."))
@@ -449,11 +440,11 @@ def plan_action_update(request, pk, action_pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
-            form,
+        and attempt(
             lambda: services.plan_action_update(
                 by=request.user, action=action, **form.cleaned_data
             ),
+            form=form,
         )
     ):
         messages.success(request, _("L’action est mise à jour."))

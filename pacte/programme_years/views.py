@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacte.exceptions import DomainError
+from pacte.attempts import attempt, cleaned
 from pacte.permissions import can_manage_programme_years, rule_required
 from pacte.programme_years import services
 from pacte.programme_years.forms import ProgrammeYearForm
@@ -18,17 +18,6 @@ FIELDS = ("criteria", "target_participants", "target_events")
 
 def _own(request, pk):
     return get_object_or_404(ProgrammeYear.objects.of_territory(request.user.territory_id), pk=pk)
-
-
-def _save(form, save):
-    """Run a service from a valid form; a refused rule comes back as a field error."""
-    if not form.is_valid():
-        return None
-    try:
-        return save({name: form.cleaned_data[name] for name in FIELDS})
-    except DomainError as error:
-        form.add_error(error.field, error.message)
-        return None
 
 
 @rule_required(can_manage_programme_years)
@@ -55,11 +44,11 @@ def programme_year_create(request):
     )
     form = ProgrammeYearForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        opened = _save(
-            form,
-            lambda data: services.programme_year_open(
-                by=request.user, year=form.cleaned_data["year"], **data
+        opened = attempt(
+            lambda: services.programme_year_open(
+                by=request.user, year=form.cleaned_data["year"], **cleaned(form, FIELDS)
             ),
+            form=form,
         )
         if opened is not None:
             messages.success(
@@ -78,11 +67,11 @@ def programme_year_update(request, pk):
     programme_year = _own(request, pk)
     form = ProgrammeYearForm(request.POST or None, instance=programme_year)
     if request.method == "POST":
-        saved = _save(
-            form,
-            lambda data: services.programme_year_update(
-                by=request.user, programme_year=programme_year, **data
+        saved = attempt(
+            lambda: services.programme_year_update(
+                by=request.user, programme_year=programme_year, **cleaned(form, FIELDS)
             ),
+            form=form,
         )
         if saved is not None:
             messages.success(request, _("L’année %(year)s est enregistrée.") % {"year": saved})

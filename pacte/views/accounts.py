@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pacte import audit, services
+from pacte.attempts import attempt, cleaned
 from pacte.confirm import confirmation_page
 from pacte.exceptions import DomainError
 from pacte.filters import AccountFilter
@@ -38,26 +39,17 @@ def account_list(request):
     )
 
 
-def _save_form(form, save):
-    """Run a service from a valid form; a refused rule comes back as a field error."""
-    if not form.is_valid():
-        return None
-    try:
-        return save({name: form.cleaned_data[name] for name in ACCOUNT_FIELDS})
-    except DomainError as error:
-        form.add_error(error.field, error.message)
-        return None
-
-
 @rule_required(can_manage_accounts)
 def account_create(request):
     form = AccountForm(request.POST or None, manager=request.user)
     if request.method == "POST":
-        account = _save_form(
-            form,
-            lambda data: services.account_create(
-                by=request.user, username=form.cleaned_data["username"], **data
+        account = attempt(
+            lambda: services.account_create(
+                by=request.user,
+                username=form.cleaned_data["username"],
+                **cleaned(form, ACCOUNT_FIELDS),
             ),
+            form=form,
         )
         if account is not None:
             services.account_send_invitation(
@@ -81,9 +73,11 @@ def account_update(request, pk):
     audit.shown(request, account)
     form = AccountForm(request.POST or None, instance=account, manager=request.user)
     if request.method == "POST":
-        saved = _save_form(
-            form,
-            lambda data: services.account_update(by=request.user, account=account, **data),
+        saved = attempt(
+            lambda: services.account_update(
+                by=request.user, account=account, **cleaned(form, ACCOUNT_FIELDS)
+            ),
+            form=form,
         )
         if saved is not None:
             messages.success(request, _("Le compte de %(name)s est enregistré.") % {"name": saved})

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pacte import audit
+from pacte.attempts import attempt
 from pacte.confirm import confirmation_page
 from pacte.exceptions import DomainError
 from pacte.models import AccessAction
@@ -24,7 +25,6 @@ from participants.cell import services
 from participants.cell.forms import AgendaSearchForm, DecisionForm, MeetingForm
 from participants.eligibility import search_key
 from participants.models import CellMeeting, Participant
-from participants.views import _run
 
 SEARCH_RESULTS = 20
 
@@ -79,15 +79,6 @@ def _require_lead(request, meeting):
         raise PermissionDenied
 
 
-def _attempt(request, action, success):
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-
-
 @rule_required(permissions.can_see_cell_meetings)
 def meeting_list(request):
     meetings = (
@@ -109,13 +100,13 @@ def meeting_list(request):
 def meeting_create(request):
     form = MeetingForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        meeting = _run(
-            form,
+        meeting = attempt(
             lambda: services.meeting_create(
                 by=request.user,
                 meeting=form.save(commit=False),
                 attendees=form.cleaned_data["attendees"],
             ),
+            form=form,
         )
         if meeting:
             messages.success(
@@ -137,13 +128,13 @@ def meeting_update(request, pk):
     _require_lead(request, meeting)
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
+        if attempt(
             lambda: services.meeting_update(
                 by=request.user,
                 meeting=form.save(commit=False),
                 attendees=form.cleaned_data["attendees"],
             ),
+            form=form,
         ):
             messages.success(request, _("La réunion est modifiée."))
             return redirect("cell:detail", pk=meeting.pk)
@@ -203,10 +194,10 @@ def agenda_add(request, pk):
         participant = get_object_or_404(
             Participant.objects.visible_to(request.user), pk=request.POST.get("participant")
         )
-        _attempt(
-            request,
+        attempt(
             lambda: services.agenda_add(by=request.user, meeting=meeting, participant=participant),
-            _("%(p)s est ajouté à l’ordre du jour.") % {"p": participant},
+            request=request,
+            success=_("%(p)s est ajouté à l’ordre du jour.") % {"p": participant},
         )
         return redirect("cell:detail", pk=meeting.pk)
     form = AgendaSearchForm(request.GET or None)
@@ -234,10 +225,10 @@ def agenda_withdraw(request, pk, item_pk):
     item = _item(request, pk, item_pk)
     _require_lead(request, item.meeting)
     withdrawn = request.POST.get("withdrawn", "1") == "1"
-    _attempt(
-        request,
+    attempt(
         lambda: services.agenda_withdraw(by=request.user, item=item, withdrawn=withdrawn),
-        _("%(p)s est retiré de l’ordre du jour.") % {"p": item.participant}
+        request=request,
+        success=_("%(p)s est retiré de l’ordre du jour.") % {"p": item.participant}
         if withdrawn
         else _("%(p)s est remis à l’ordre du jour.") % {"p": item.participant},
     )
@@ -262,9 +253,9 @@ def decision(request, pk, item_pk):
     form = DecisionForm(request.POST or None, item=item, initial=initial)
     audit.shown(request, item)
     if request.method == "POST" and form.is_valid():
-        if _run(
-            form,
+        if attempt(
             lambda: services.decision_record(by=request.user, item=item, **form.cleaned_data),
+            form=form,
         ):
             messages.success(request, _("La décision pour %(p)s est enregistrée.") % {"p": item})
             return redirect(_case_anchor(item))
@@ -288,10 +279,10 @@ def meeting_close(request, pk):
             confirm_label=_("Clore la réunion"),
             cancel_url=reverse("cell:detail", args=[meeting.pk]),
         )
-    _attempt(
-        request,
+    attempt(
         lambda: services.meeting_close(by=request.user, meeting=meeting),
-        _("La réunion est close : son compte rendu est prêt."),
+        request=request,
+        success=_("La réunion est close : son compte rendu est prêt."),
     )
     return redirect("cell:detail", pk=meeting.pk)
 
