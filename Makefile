@@ -45,6 +45,7 @@ test: install-dev quality
 quality: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 ## make messages: the French plural catalog (locale/fr/LC_MESSAGES/django.po + .mo); needs gettext
 messages: install
@@ -75,17 +76,17 @@ BENCH_ENV = DATABASE_URL=$(BENCH_DB) DEBUG=0 SECURE_SSL_REDIRECT=0 \
 
 ## make seed-scale [PARTICIPANTS=100000] [RESET=1]: the national-scale dataset in $(BENCH_DB)
 seed-scale: install
-	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput
-	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py seed_scale --participants $(PARTICIPANTS) $(if $(RESET),--reset)
+	DATABASE_URL=$(BENCH_DB) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DB) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py seed_scale --participants $(PARTICIPANTS) $(if $(RESET),--reset)
 
 ## make bench: the main pages measured in-process on that dataset (writes bench-results.txt)
 bench: install
-	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
-	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(BENCH_ENV) $(BIN)/python manage.py bench
+	$(BENCH_ENV) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py bench
 
 ## make loadtest: gunicorn + wrk, 30 s at 20 connections (writes loadtest-results.txt)
 loadtest: install-bench
-	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
-	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(BENCH_ENV) $(BIN)/python manage.py loadtest
+	$(BENCH_ENV) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py loadtest

@@ -16,7 +16,6 @@ from events.models import (
     Event,
     MessageKind,
     MessageStatus,
-    RecruiterTable,
     Registration,
     RegistrationStatus,
     SentMessage,

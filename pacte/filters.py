@@ -13,25 +13,8 @@ YES_NO_ALL = forms.Select(choices=[("", _("Tous")), ("true", _("Oui")), ("false"
 
 
 class CachedBarMixin:
-    """A filter bar rendered once per values selected (templates/includes/filter_bar.html).
-
-    Crispy renders each field through templates, about half a millisecond each; a list
-    page asks for its bar on every request with the same few values. The bar's text
-    search (`q`) is rendered apart, so searching never misses the cache. A filter whose
-    choices vary (a territory's counsellors) adds them to the key: `choices_digest`.
-    """
-
-    def choices_digest(self) -> str:
-        return ""
-
-    def fragment_key(self) -> str:
-        get = getattr(self.data, "getlist", None)
-        shown = [
-            (name, get(name) if get else self.data.get(name))
-            for name in self.form.fields
-            if name != "q"
-        ]
-        return fingerprint(type(self).__name__, self.choices_digest(), shown)
+    """Empty: the filter bar is no longer cached. Still named by partners/filters.py;
+    to delete with that mention."""
 
 
 def fingerprint(*parts) -> str:

@@ -24,6 +24,9 @@ BASE_HEADERS = [
     _("Dernier suivi"),
 ]
 JUSTICE_HEADERS = [_("Mesure de justice"), _("Fin de la mesure")]
+# Rows read per query. Not a server-side cursor (.iterator()): a pooler in transaction
+# mode (pgbouncer) breaks those.
+CHUNK_SIZE = 2000
 
 
 def shows_justice_columns(user) -> bool:
@@ -33,7 +36,8 @@ def shows_justice_columns(user) -> bool:
 def export_table(user, queryset):
     """Headers and a row iterator, for a queryset already scoped and filtered."""
     with_justice = shows_justice_columns(user)
-    queryset = queryset.select_related(
+    ordered = queryset
+    queryset = queryset.order_by().select_related(
         "referred_by", "structure_in_charge", "referent", "programme_year"
     )
     if with_justice:
@@ -50,7 +54,7 @@ def export_table(user, queryset):
     headers = BASE_HEADERS + (JUSTICE_HEADERS if with_justice else [])
 
     def rows():
-        for p in queryset.iterator(chunk_size=2000):
+        for p in _in_chunks(ordered, queryset):
             row = [
                 p.last_name,
                 p.first_name,
@@ -74,3 +78,15 @@ def export_table(user, queryset):
             yield row
 
     return headers, rows()
+
+
+def _in_chunks(ordered, rows):
+    """The rows of `ordered`, in its order, CHUNK_SIZE at a time by primary key: its ids
+    first (one query, a few megabytes at national scale), then each chunk's rows read
+    from `rows` (the same queryset with its relations and columns) by those ids."""
+    ids = list(ordered.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[start : start + CHUNK_SIZE]
+        found = {p.pk: p for p in rows.filter(pk__in=chunk)}
+        # A row deleted since its id was read is left out, as a cursor would have.
+        yield from (found[pk] for pk in chunk if pk in found)

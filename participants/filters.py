@@ -4,28 +4,27 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacte.filters import YES_NO_ALL, CachedBarMixin, StableOrderingFilter
-from pacte.widgets import Select
+from pacte.filters import YES_NO_ALL, StableOrderingFilter
 from participants import directory
 from participants.eligibility import search_key
 from participants.models import Participant, Status
 
 
-class ParticipantFilter(CachedBarMixin, django_filters.FilterSet):
+class ParticipantFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Nom ou prénom"), method="search")
     status = django_filters.ChoiceFilter(
-        label=_("Statut"), choices=Status.choices, empty_label=_("Tous"), widget=Select
+        label=_("Statut"), choices=Status.choices, empty_label=_("Tous")
     )
-    # Choices read as plain values (no model instance, no server-side cursor each) and
-    # written out by the fast Select: a large territory has hundreds of counsellors.
+    # Choices read as plain values (no model instance, no server-side cursor each): a
+    # large territory has hundreds of counsellors.
     structure_in_charge = django_filters.ChoiceFilter(
-        label=_("Structure référente"), choices=[], empty_label=_("Toutes"), widget=Select
+        label=_("Structure référente"), choices=[], empty_label=_("Toutes")
     )
     referent = django_filters.ChoiceFilter(
-        label=_("Référent ou référente"), choices=[], empty_label=_("Tous"), widget=Select
+        label=_("Référent ou référente"), choices=[], empty_label=_("Tous")
     )
     programme_year = django_filters.ChoiceFilter(
-        label=_("Année"), choices=[], empty_label=_("Toutes"), widget=Select
+        label=_("Année"), choices=[], empty_label=_("Toutes")
     )
     lives_in_qpv = django_filters.BooleanFilter(label=_("Habite un QPV"), widget=YES_NO_ALL)
     attention = django_filters.BooleanFilter(
@@ -52,16 +51,13 @@ class ParticipantFilter(CachedBarMixin, django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        # The three lists, when first needed (validating a choice, keying the rendered
-        # filters, rendering them): from the cache, else read in one query.
+        # The three lists, when first needed (validating a choice, rendering the
+        # filters): from the cache, else read in one query.
         self.choices = cache(partial(directory.territory_choices, user))
         for name in CHOICE_FIELDS:
             self.filters[name].extra["choices"] = partial(
                 lambda name: self.choices().lists[name], name
             )
-
-    def choices_digest(self) -> str:
-        return self.choices().digest
 
     def search(self, queryset, name, value):
         for word in search_key(value).split():

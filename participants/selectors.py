@@ -1,35 +1,22 @@
 """Reads of participants, already scoped to the user."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from django.db.models import CharField, DateField, F, Value
-from django.db.models.functions import Coalesce, Concat, TruncDate
+from django.db.models import F, Value
+from django.db.models.functions import Concat, TruncDate
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from events.models import (
-    Channel,
-    Interview,
-    InterviewOutcome,
-    MessageKind,
-    MessageStatus,
-    Registration,
-    RegistrationStatus,
-    SentMessage,
-)
-from pacte import compiled
-from pacte.compiled import as_date
-from pacte.links import pk_url
 from pacte.models import User
 from pacte.phones import format_phone
-from pacte.prepared import prepared
+from participants import timeline
 from participants.models import (
     AgendaItem,
     FollowUp,
     FollowUpKind,
-    JusticeMeasure,
     Outcome,
     Participant,
     PlanAction,
@@ -81,13 +68,13 @@ LIST_VALUES = (
 def list_rows(queryset) -> list[ListRow]:
     """The rows of a page of the list, in its order, in one query.
 
-    Model instances and `{% url %}` per row cost the list most of its time at 50 rows:
-    the referent is labelled as User.__str__ does, the link reversed once (pk_url).
+    Model instances per row cost the list most of its time at 50 rows: the rows are
+    plain values, the referent labelled as User.__str__ does.
     """
     return [
         ListRow(
             pk=pk,
-            url=pk_url("participants:detail", pk),
+            url=reverse("participants:detail", args=[pk]),
             last_name=last_name,
             first_name=first_name,
             status=status,
@@ -114,54 +101,53 @@ def list_rows(queryset) -> list[ListRow]:
 
 
 def participant_for_page(user, pk):
-    """The participant if the user may see them, with what the page shows."""
-    with prepared():
-        return get_object_or_404(
-            Participant.objects.visible_to(user).select_related(
-                "referent",
-                "stand_in",
-                "structure_in_charge",
-                "referred_by",
-                "programme_year",
-            ),
-            pk=pk,
-        )
+    """The participant if the user may see them, with what the page shows and which
+    rules hold for the user (participants.permissions reads them without a query)."""
+    return get_object_or_404(
+        Participant.objects.visible_to(user)
+        .with_rules(user)
+        .select_related(
+            "referent",
+            "stand_in",
+            "structure_in_charge",
+            "referred_by",
+            "programme_year",
+        ),
+        pk=pk,
+    )
 
 
 def participant_panels(participant, *, with_justice):
     """Plan actions, outcomes, tasks and justice measures of the participant page, read
-    once for their panels and for the timeline. Compiled once per process and prepared
-    (compiled.instances): compiling these four small reads cost more than running them.
-    The participant was found in the user's scope: their id is all that varies."""
-    pk = participant.pk
-    panels = (
-        compiled.instances("participant-plan", _plan_actions_of, pk),
-        compiled.instances("participant-outcomes", _outcomes_of, pk),
-        compiled.instances("participant-tasks", _tasks_of, pk),
-        compiled.instances("participant-justice", _justice_of, pk) if with_justice else [],
+    once for their panels and for the timeline: a query each, the accounts they name
+    joined for their names only (the page shows no more of them)."""
+    return (
+        list(
+            participant.plan_actions.select_related("partner", "created_by").only(
+                *_own_fields(PlanAction), "partner__name", *_names_of("created_by")
+            )
+        ),
+        list(
+            participant.outcomes.select_related("recorded_by").only(
+                *_own_fields(Outcome), *_names_of("recorded_by")
+            )
+        ),
+        list(
+            participant.tasks.select_related("assignee", "done_by").only(
+                *_own_fields(Task), *_names_of("assignee"), *_names_of("done_by")
+            )
+        ),
+        list(participant.justice_measures.all()) if with_justice else [],
     )
-    for found in panels:
-        for obj in found:
-            obj.participant = participant
-    return panels
 
 
-def _plan_actions_of(participant_id):
-    return PlanAction.objects.filter(participant_id=participant_id).select_related(
-        "partner", "created_by"
-    )
+def _own_fields(model) -> list[str]:
+    return [field.name for field in model._meta.concrete_fields]
 
 
-def _outcomes_of(participant_id):
-    return Outcome.objects.filter(participant_id=participant_id).select_related("recorded_by")
-
-
-def _tasks_of(participant_id):
-    return Task.objects.filter(participant_id=participant_id).select_related("assignee", "done_by")
-
-
-def _justice_of(participant_id):
-    return JusticeMeasure.objects.filter(participant_id=participant_id)
+def _names_of(path) -> list[str]:
+    """What User.label shows of the account at `path`."""
+    return [f"{path}__first_name", f"{path}__last_name", f"{path}__username"]
 
 
 @dataclass
@@ -176,34 +162,12 @@ class TimelineEntry:
 
 
 def _recorded_events_query(participant_id):
-    """Follow-ups, status and referent changes, decisions of the Cellule Emploi,
-    Café-métiers and job-dating interviews of a participant, in one query (UNION ALL) as
-    (day, kind, id, code, text, extra, planned, author): a query each cost more in round
-    trips and model instances than the rows they bring."""
-    text = CharField()
-    blank = Value("", output_field=text)
-    no_day = Value(None, output_field=DateField())
-    nobody = {"author_first": blank, "author_last": blank, "author_username": blank}
-
-    def author(path):
-        return {
-            "author_first": Coalesce(f"{path}__first_name", Value(""), output_field=text),
-            "author_last": Coalesce(f"{path}__last_name", Value(""), output_field=text),
-            "author_username": Coalesce(f"{path}__username", Value(""), output_field=text),
-        }
-
-    def rows(queryset, kind, **given):
-        # Prefixed: a model's own field (a follow-up's kind) may share a column's name.
-        columns = {"kind": Value(kind, output_field=text), "ident": F("pk"), "planned": no_day}
-        columns |= given
-        order = ["day", "kind", "ident", "code", "text", "extra", "planned"] + list(nobody)
-        return (
-            queryset.order_by()
-            .annotate(**{f"t_{name}": value for name, value in columns.items()})
-            .values_list(*(f"t_{name}" for name in order))
-        )
-
-    follow_ups = rows(
+    """Follow-ups, status and referent changes, decisions of the Cellule Emploi, and the
+    rows the apps above add (participants.timeline: Café-métiers, job-dating interviews)
+    of a participant, in one query (UNION ALL) as (day, kind, id, code, text, extra,
+    planned, author): a query each cost more in round trips and model instances than the
+    rows they bring."""
+    follow_ups = timeline.rows(
         FollowUp.objects.filter(participant_id=participant_id),
         "follow_up",
         day=F("happened_on"),
@@ -211,62 +175,46 @@ def _recorded_events_query(participant_id):
         text=F("summary"),
         extra=F("next_step"),
         planned=F("next_contact_on"),
-        **author("author"),
+        **timeline.author("author"),
     )
-    status = rows(
+    status = timeline.rows(
         StatusChange.objects.filter(participant_id=participant_id),
         "status",
         day=TruncDate("changed_at"),
         code=F("to_status"),
         text=F("reason"),
-        extra=blank,
-        **author("changed_by"),
+        extra=timeline.BLANK,
+        **timeline.author("changed_by"),
     )
-    referent = rows(
+    referent = timeline.rows(
         ReferentChange.objects.filter(participant_id=participant_id),
         "referent",
         day=TruncDate("changed_at"),
         code=Concat(
-            "to_referent__first_name", Value(" "), "to_referent__last_name", output_field=text
+            "to_referent__first_name",
+            Value(" "),
+            "to_referent__last_name",
+            output_field=timeline.TEXT,
         ),
         text=F("reason"),
-        extra=blank,
-        **author("changed_by"),
+        extra=timeline.BLANK,
+        **timeline.author("changed_by"),
     )
-    decisions = rows(
+    decisions = timeline.rows(
         AgendaItem.objects.filter(participant_id=participant_id, decided_at__isnull=False),
         "cell_decision",
         day=F("meeting__held_on"),
-        code=blank,
+        code=timeline.BLANK,
         text=F("decision"),
-        extra=blank,
-        **author("decided_by"),
+        extra=timeline.BLANK,
+        **timeline.author("decided_by"),
     )
-    events = rows(
-        Registration.objects.filter(participant_id=participant_id),
-        "event",
-        day=F("event__date"),
-        code=F("status"),
-        text=blank,
-        extra=blank,
-        **nobody,
-    )
-    interviews = rows(
-        Interview.objects.filter(registration__participant_id=participant_id).exclude(
-            outcome=InterviewOutcome.PENDING
-        ),
-        "interview",
-        day=F("table__event__date"),
-        code=F("outcome"),
-        text=F("reason"),
-        extra=F("table__partner__name"),
-        **author("recorded_by"),
-    )
-    return follow_ups.union(status, referent, decisions, events, interviews, all=True)
+    added = [source.rows(participant_id) for source in timeline.sources()]
+    return follow_ups.union(status, referent, decisions, *added, all=True)
 
 
 def _recorded_events(participant) -> list[TimelineEntry]:
-    """The entries of `_recorded_events_query`, its SQL compiled once per process."""
+    """The entries of `_recorded_events_query`, in the page's order."""
     follow_up_kinds = {code: str(label) for code, label in FollowUpKind.choices}
     next_step = _("Prochaine étape")
     titles = {
@@ -274,19 +222,9 @@ def _recorded_events(participant) -> list[TimelineEntry]:
         "status": lambda code, extra: _("Statut : %(s)s") % {"s": Status(code).label},
         "referent": lambda code, extra: _("Nouveau référent : %(r)s") % {"r": code},
         "cell_decision": lambda code, extra: _("Décision de la Cellule Emploi"),
-        "event": lambda code, extra: (
-            _("Café-métiers : %(s)s") % {"s": RegistrationStatus(code).label}
-        ),
-        "interview": lambda code, extra: (
-            _("Job-dating avec %(p)s : %(o)s") % {"p": extra, "o": InterviewOutcome(code).label}
-        ),
     }
-    found = [
-        (as_date(day), *rest)
-        for day, *rest in compiled.rows(
-            "participant-timeline", _recorded_events_query, participant.pk
-        )
-    ]
+    titles |= {source.kind: source.title for source in timeline.sources()}
+    found = list(_recorded_events_query(participant.pk))
     # Newest first; on the same day, follow-ups first (latest written first), then
     # the rest in the order of their kinds above, each in the order it was written.
     order = {kind: index for index, kind in enumerate(titles)}
@@ -308,8 +246,8 @@ def _recorded_events(participant) -> list[TimelineEntry]:
                 kind,
                 titles[kind](code, extra),
                 body,
-                User.label(first, last, username),
-                next_contact_on=as_date(planned) if planned else None,
+                User.label(first or "", last or "", username),
+                next_contact_on=planned,
             )
         )
     return entries
@@ -364,92 +302,6 @@ def participant_timeline(participant, *, plan_actions=None, outcomes=None, tasks
     return sorted(entries, key=lambda entry: entry.day, reverse=True)
 
 
-@dataclass(frozen=True, slots=True)
-class MessageRow:
-    """A message sent to the young person or their legal representative, in plain words."""
-
-    event_pk: int
-    event_date: date
-    event_title: str
-    kind: str
-    channel: str
-    recipient: str
-    at: datetime  # its last step: delivered, failed, sent, or written
-    status: str
-    level: str  # the DSFR badge variant
-    error: str
-    next_attempt_at: datetime | None
-
-
-MESSAGE_LEVELS = {
-    MessageStatus.SENT: "success",
-    MessageStatus.DELIVERED: "success",
-    MessageStatus.FAILED: "error",
-    MessageStatus.UNKNOWN: "warning",
-    MessageStatus.RETRY: "warning",
-}
-MESSAGE_EXPLAINED = {MessageStatus.FAILED, MessageStatus.UNKNOWN, MessageStatus.RETRY}
-
-
-def participant_messages(participant) -> list[MessageRow]:
-    """Every message of the participant's Café-métiers, newest first, in one query."""
-    labels = {
-        "kind": dict(MessageKind.choices),
-        "channel": dict(Channel.choices),
-        "status": dict(MessageStatus.choices),
-    }
-    to_them, to_legal_rep = _("le jeune"), _("son représentant légal")
-    rows = (
-        SentMessage.objects.filter(registration__participant_id=participant.pk)
-        .order_by("-created_at", "-pk")
-        .values_list(
-            "registration__event_id",
-            "registration__event__date",
-            "registration__event__title",
-            "kind",
-            "channel",
-            "to_legal_rep",
-            "status",
-            "last_error",
-            "created_at",
-            "sent_at",
-            "delivered_at",
-            "failed_at",
-            "next_attempt_at",
-        )
-    )
-    return [
-        MessageRow(
-            event_pk=event_pk,
-            event_date=event_date,
-            event_title=event_title,
-            kind=str(labels["kind"].get(kind, kind)),
-            channel=str(labels["channel"].get(channel, channel)),
-            recipient=to_legal_rep if legal_rep else to_them,
-            at=delivered_at or failed_at or sent_at or created_at,
-            status=str(labels["status"].get(status, status)),
-            level=MESSAGE_LEVELS.get(status, "info"),
-            error=error if status in MESSAGE_EXPLAINED else "",
-            next_attempt_at=next_attempt_at if status == MessageStatus.RETRY else None,
-        )
-        for (
-            event_pk,
-            event_date,
-            event_title,
-            kind,
-            channel,
-            legal_rep,
-            status,
-            error,
-            created_at,
-            sent_at,
-            delivered_at,
-            failed_at,
-            next_attempt_at,
-        ) in rows
-    ]
-
-
 def participants_needing_attention(user):
     """No follow-up for 30 days, justice measure ending within 60 days, outcome check due."""
     return (
@@ -479,7 +331,7 @@ def attention_rows(queryset) -> list[AttentionRow]:
     """The cards of a page of participants_needing_attention, in its order, in one query."""
     return [
         AttentionRow(
-            url=pk_url("participants:detail", pk),
+            url=reverse("participants:detail", args=[pk]),
             first_name=first_name,
             last_name=last_name,
             referent=User.label(referent_first, referent_last, username),

@@ -17,7 +17,7 @@ from pacte.pagination import DeferredJoinPaginator
 from pacte.pdf import render_pdf
 from pacte.permissions import can_manage_programme_years, rule_required
 from pacte.spreadsheets import csv_response, xlsx_response
-from participants import permissions, retention, selectors, services
+from participants import permissions, retention, selectors, services, timeline
 from participants.exports import export_table
 from participants.filters import ParticipantFilter
 from participants.forms import (
@@ -142,7 +142,8 @@ def participant_detail(request, pk):
             "can_see_justice": can_see_justice,
             "can_edit_justice": can_see_justice and permissions.can_edit_justice(user, participant),
             "justice_measures": justice_measures,
-            "sent_messages": selectors.participant_messages(participant),
+            # What the apps above add (participants.timeline): the messages sent.
+            **timeline.sections(participant),
             "follow_up_form": FollowUpForm()
             if permissions.can_log_follow_up(user, participant)
             else None,

@@ -608,7 +608,6 @@ class PartnerAdmin(TerritoryScopedAdmin, ImportExportAdmin, HistoryAdmin):
     resource_for_a_territory = PartnerResource
     export_file_stem = "partenaires"
 
-
     def import_notes(self):
         def labels(choices):
             return ", ".join(str(label) for _code, label in choices)
@@ -778,7 +777,6 @@ class PartnerChildAdmin(TerritoryScopedAdmin):
     territory_lookup = "partner__territory"
     autocomplete_fields = ["partner"]
     list_select_related = ["partner"]
-
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "partner":

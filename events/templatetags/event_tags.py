@@ -1,11 +1,8 @@
 """Pieces of the Café-métiers pages written in Python: they repeat on every registration."""
 
-from functools import lru_cache
-
 from django import template
 from django.utils.dateformat import time_format
 from django.utils.html import format_html_join
-from django.utils.translation import get_language
 
 from events.models import RegistrationStatus
 
@@ -14,13 +11,7 @@ register = template.Library()
 
 @register.filter
 def registration_status(code):
-    """The label of a registration's status, like get_status_display, looked up once per
-    status and language (get_status_display rebuilds the choices' mapping each call)."""
-    return _status_label(code, get_language())
-
-
-@lru_cache(maxsize=64)
-def _status_label(code, language):
+    """The label of a registration's status, like get_status_display."""
     try:
         return str(RegistrationStatus(code).label)
     except ValueError:

@@ -1,13 +1,12 @@
 import datetime as dt
-from functools import lru_cache
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from pacte import links
 from pacte.phones import format_phone
 
 register = template.Library()
@@ -15,8 +14,7 @@ register = template.Library()
 
 @register.filter
 def long_date(value):
-    """« 2 décembre 2026 », « 1er février 2027 »: like |date:"j F Y", written once per day
-    and language (Django's date filter formats each call anew; a list prints a hundred)."""
+    """« 2 décembre 2026 », « 1er février 2027 »: like |date:"j F Y"."""
     return _long_date(_local(value), get_language()) if value else ""
 
 
@@ -25,7 +23,6 @@ def _local(value):
     return timezone.localtime(value) if isinstance(value, dt.datetime) else value
 
 
-@lru_cache(maxsize=4096)
 def _long_date(value, language, pattern="j F Y"):
     """The first of the month is « 1er » in French (« 1er février »), as people write it."""
     text = date_format(value, pattern)
@@ -106,5 +103,5 @@ def human(value):
 
 @register.simple_tag
 def pk_url(name, pk):
-    """{% url name pk %} for a URL taking the primary key alone, reversed once per name."""
-    return links.pk_url(name, pk)
+    """{% url name pk %}: a URL taking the primary key alone."""
+    return reverse(name, args=[pk])

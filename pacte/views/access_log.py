@@ -11,7 +11,9 @@ PAGE_SIZE = 100
 @rule_required(can_read_access_log)
 def access_log(request):
     log_filter = AccessLogFilter(
-        request.GET, queryset=AccessLog.objects.visible_to(request.user).select_related("user"), reader=request.user
+        request.GET,
+        queryset=AccessLog.objects.visible_to(request.user).select_related("user"),
+        reader=request.user,
     )
     page = Paginator(log_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -1,10 +1,7 @@
 """Pieces of the participants' pages written in Python: they repeat on every row of a list."""
 
-from functools import lru_cache
-
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pacte.templatetags.pacte_tags import long_date
@@ -21,15 +18,11 @@ BADGE_CLASSES = {
 
 @register.simple_tag
 def status_badge(participant):
-    """The status as a DSFR badge (an include per row cost the list a template render each).
-
-    Written once per status and language: a list shows 50 of them.
-    """
-    return _badge(participant.status, get_language())
+    """The status as a DSFR badge (an include per row cost the list a template render each)."""
+    return _badge(participant.status)
 
 
-@lru_cache(maxsize=64)
-def _badge(status, language):
+def _badge(status):
     return format_html(
         '<p class="fr-badge fr-badge--sm fr-badge--no-icon {}">{}</p>',
         BADGE_CLASSES.get(status, "fr-badge--new"),
@@ -45,7 +38,6 @@ def participant_rows(rows, none_label):
     page (about 500 variables looked up, escaped and localised one by one). The markup
     is the one the template wrote; every value is escaped by format_html.
     """
-    language = get_language()
     # On a phone each row is a card: these labels name its values (pacte.css).
     referent, entered, seen = _("Référent ou référente"), _("Entrée"), _("Dernier suivi")
     return format_html_join(
@@ -59,7 +51,7 @@ def participant_rows(rows, none_label):
                 row.url,
                 row.last_name.upper(),
                 row.first_name,
-                _badge(row.status, language),
+                _badge(row.status),
                 referent,
                 row.referent,
                 row.structure,

@@ -1,9 +1,8 @@
 """The participants list's fast reads show what the models say.
 
 Its rows are plain values (no model instance); the territory's structures,
-counsellors and years are read in one query and kept a minute in the cache; the
-filter bar's selects are rendered once per choices and values. Each stays exact:
-a new counsellor, a renamed one, another value selected shows at once.
+counsellors and years are read in one query and kept a minute in the cache. Each
+stays exact: a new counsellor, a renamed one, another value selected shows at once.
 """
 
 import datetime as dt
@@ -156,7 +155,7 @@ def test_counsellors_are_offered_by_last_name(users, mission_locale):
 
 def test_a_new_or_renamed_counsellor_shows_at_once(client_for, users, mission_locale):
     client = client_for(users[Role.COORDINATOR])
-    list_page(client)  # the choices and the filter bar are now in the cache
+    list_page(client)  # the choices are now in the cache
 
     newcomer = UserFactory(
         role=Role.COUNSELLOR, structure=mission_locale, first_name="Inès", last_name="Nouvelle"

@@ -1,22 +1,18 @@
 """What the national scale needs from the participants' reads, proved correct.
 
 The trigram index serves the accent-insensitive search (EXPLAIN, PostgreSQL) and
-answers exactly what a scan answers; the deferred-join pages are Django's pages;
-the fast select renders Django's HTML.
+answers exactly what a scan answers; the deferred-join pages are Django's pages.
 """
 
 import pytest
-from django import forms
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.test import SimpleTestCase
 from django.urls import reverse
 
 from events.selectors import participants_matching
 from pacte.factories import StructureFactory, UserFactory
 from pacte.pagination import DeferredJoinPaginator
 from pacte.roles import Role
-from pacte.widgets import Select
 from participants.eligibility import search_key
 from participants.factories import ParticipantFactory, ProgrammeYearFactory
 from participants.filters import ParticipantFilter
@@ -173,18 +169,3 @@ def test_a_pick_list_offers_matches_only_and_never_a_whole_territory(users, crow
     assert len(matches) == 30
     assert all("helene" in p.search_name for p in matches)
     assert matches == sorted(matches, key=lambda p: (p.last_name, p.first_name, p.pk))
-
-
-class FastSelectTests(SimpleTestCase):
-    def test_it_renders_djangos_html(self):
-        cases = [
-            ([("", "Tous"), ("a", "A & <b>"), ("b", "B")], "a"),
-            ([("Groupe « 1 »", [("x", "X"), ("y", 'Y"')]), ("z", "Z")], "y"),
-            ([(1, "Un"), (2, "Deux")], None),
-        ]
-        for choices, value in cases:
-            attrs = {"id": "id_n", "class": "fr-select", "required": True, "disabled": False}
-            self.assertHTMLEqual(
-                Select(choices=choices).render("n", value, attrs),
-                forms.Select(choices=choices).render("n", value, attrs),
-            )

@@ -1,26 +1,38 @@
-"""The bench's two references, on the same stack as the pages measured.
+"""The bench's references, on the same middleware stack as the pages measured.
 
-- the floor: one participant fetched by primary key, rendered in the base layout;
+- bare: one participant fetched by primary key, answered without a template;
+- the floor: the same, rendered in the base layout;
 - the peer: Django's admin changelist of participants with the list's columns and
-  page size, once stock, once tuned with list_select_related.
+  page size, tuned with list_select_related.
 
-Neither is in the project's URLconf: the bench serves them from `pacte.bench.urls`.
+None is in the project's URLconf: the bench serves them from `bench.urls`.
 """
 
 from django.contrib import admin
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html
 
 from participants.models import Participant
 from participants.views import PAGE_SIZE
 
 
+def _participant(request, pk):
+    return get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+
+
+def bare(request, pk):
+    participant = _participant(request, pk)
+    return HttpResponse(format_html("{} {}", participant.first_name, participant.last_name.upper()))
+
+
 def floor(request, pk):
-    participant = get_object_or_404(Participant.objects.visible_to(request.user), pk=pk)
+    participant = _participant(request, pk)
     return render(request, "bench/floor.html", {"participant": participant})
 
 
 class PeerParticipantAdmin(admin.ModelAdmin):
-    """The participants list as Django's admin would show it (stock)."""
+    """The participants list as Django's admin would show it, its relations joined."""
 
     list_display = [
         "last_name",
@@ -36,6 +48,7 @@ class PeerParticipantAdmin(admin.ModelAdmin):
     # The same lookup as the list's search: the comparison is about the stack.
     search_fields = ["search_name__contains"]
     list_per_page = PAGE_SIZE
+    list_select_related = ["referent", "structure_in_charge", "programme_year"]
     ordering = ["last_name", "first_name", "pk"]
 
     def get_queryset(self, request):
@@ -58,11 +71,5 @@ class PeerParticipantAdmin(admin.ModelAdmin):
         return False
 
 
-class TunedPeerParticipantAdmin(PeerParticipantAdmin):
-    list_select_related = ["referent", "structure_in_charge", "programme_year"]
-
-
-stock_site = admin.AdminSite(name="bench_stock")
-stock_site.register(Participant, PeerParticipantAdmin)
 tuned_site = admin.AdminSite(name="bench_tuned")
-tuned_site.register(Participant, TunedPeerParticipantAdmin)
+tuned_site.register(Participant, PeerParticipantAdmin)

@@ -1,4 +1,6 @@
-"""seed_scale: its guards on any database, and on PostgreSQL a small build checked row by row."""
+"""seed_scale: its guards on any database, and on PostgreSQL a small build checked row by row.
+
+The bench app is installed by bench.settings only: its commands are called as objects."""
 
 import datetime as dt
 
@@ -7,11 +9,12 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from bench.management.commands import seed_scale
+from bench.scale import MARKER_TABLE
+from bench.scale.dataset import Plan
 from pacte.factories import TerritoryFactory
 from pacte.models import Territory
 from pacte.roles import Role
-from pacte.scale import MARKER_TABLE
-from pacte.scale.dataset import Plan
 from participants.eligibility import search_key
 from participants.models import Participant
 
@@ -19,6 +22,10 @@ postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="seed_scale loads with PostgreSQL's COPY"
 )
 ANCHOR = "2026-03-16"
+
+
+def seed(*arguments):
+    call_command(seed_scale.Command(), *arguments)
 
 
 def test_the_plan_scales_every_count_with_the_participants():
@@ -36,7 +43,7 @@ def test_the_plan_scales_every_count_with_the_participants():
 def test_it_refuses_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
-        call_command("seed_scale", "--participants", "500")
+        seed("--participants", "500")
 
 
 @pytest.mark.django_db
@@ -44,7 +51,7 @@ def test_it_refuses_when_debug_is_off(settings):
 def test_it_refuses_sqlite(settings):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="PostgreSQL"):
-        call_command("seed_scale", "--participants", "500")
+        seed("--participants", "500")
 
 
 @postgresql_only
@@ -54,7 +61,7 @@ def test_it_never_wipes_data_it_did_not_build_not_even_with_reset(settings):
     TerritoryFactory(paris=True)
 
     with pytest.raises(CommandError, match="ne viennent pas de seed_scale"):
-        call_command("seed_scale", "--participants", "500", "--reset")
+        seed("--participants", "500", "--reset")
 
     assert Territory.objects.filter(code="75").exists()
 
@@ -101,7 +108,7 @@ def _orphans():
 def test_a_small_build_is_whole_consistent_and_reproducible(settings):
     settings.DEBUG = True
     try:
-        call_command("seed_scale", "--participants", "500", "--seed", "7", "--anchor", ANCHOR)
+        seed("--participants", "500", "--seed", "7", "--anchor", ANCHOR)
         plan = Plan(500)
         with connection.cursor() as cursor:
             for table, expected in [
@@ -128,14 +135,10 @@ def test_a_small_build_is_whole_consistent_and_reproducible(settings):
         first = _fingerprint()
 
         with pytest.raises(CommandError, match="--reset"):
-            call_command("seed_scale", "--participants", "500", "--seed", "7")
-        call_command(
-            "seed_scale", "--participants", "500", "--seed", "7", "--anchor", ANCHOR, "--reset"
-        )
+            seed("--participants", "500", "--seed", "7")
+        seed("--participants", "500", "--seed", "7", "--anchor", ANCHOR, "--reset")
         assert _fingerprint() == first
-        call_command(
-            "seed_scale", "--participants", "500", "--seed", "8", "--anchor", ANCHOR, "--reset"
-        )
+        seed("--participants", "500", "--seed", "8", "--anchor", ANCHOR, "--reset")
         assert _fingerprint() != first
         assert Participant.objects.filter(enrolled_on__lte=dt.date(2026, 3, 16)).count() == 500
     finally:
@@ -144,7 +147,7 @@ def test_a_small_build_is_whole_consistent_and_reproducible(settings):
 
 
 def test_the_bench_leaves_out_the_sessions_periodic_write_only():
-    from pacte.bench.runner import _page_queries  # noqa: PLC0415
+    from bench.runner import _page_queries  # noqa: PLC0415
 
     page = [{"sql": 'SELECT "django_session"."session_key"'}, {"sql": 'SELECT "pacte_user"'}]
     touch = [{"sql": "BEGIN"}, {"sql": 'UPDATE "django_session" SET'}, {"sql": "COMMIT"}]
@@ -159,8 +162,8 @@ def test_the_bench_leaves_out_the_sessions_periodic_write_only():
 
 @pytest.mark.django_db
 def test_the_bench_takes_every_page_in_turns(client):
-    from pacte.bench.cases import OTHER, Case  # noqa: PLC0415
-    from pacte.bench.runner import measure_interleaved  # noqa: PLC0415
+    from bench.cases import OTHER, Case  # noqa: PLC0415
+    from bench.runner import measure_interleaved  # noqa: PLC0415
 
     asked = []
     get = client.get
@@ -187,9 +190,9 @@ def test_the_bench_takes_every_page_in_turns(client):
 def test_the_bench_opens_an_event_of_65_and_sends_nothing_in_the_request(
     client_for, users, settings
 ):
+    from bench.probes import OPENED_INVITED, event_opening_seconds  # noqa: PLC0415
     from events.models import SentMessage  # noqa: PLC0415
     from pacte import sms  # noqa: PLC0415
-    from pacte.bench.probes import OPENED_INVITED, event_opening_seconds  # noqa: PLC0415
     from participants.factories import ParticipantFactory  # noqa: PLC0415
 
     settings.SMS_BACKEND = "pacte.sms.LocmemBackend"

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 
-from pacte.scale import names
-from pacte.scale.common import (
+from bench.scale import names
+from bench.scale.common import (
     COUNSELLOR_STRUCTURES,
     FOLLOW_UPS_PER_PARTICIPANT,
     LARGEST_SHARE,
@@ -25,8 +25,8 @@ from pacte.scale.common import (
     rng_for,
     ts,
 )
-from pacte.scale.copy import copy_lines, copy_rows
-from pacte.scale.events import EventsPart
+from bench.scale.copy import Table, copy_lines, copy_rows
+from bench.scale.events import EventsPart
 from participants.eligibility import search_key
 
 STRUCTURES = [
@@ -128,14 +128,14 @@ class Builder(EventsPart):
         self.territories: list[Territory] = []
         self.days = [(anchor - dt.timedelta(days=k)).isoformat() for k in range(1500)]
 
-    def _copy(self, table, columns, rows):
-        self.counts[table] = self.counts.get(table, 0) + copy_rows(
-            self.cursor, table, columns, rows
-        )
+    def _copy(self, table, rows):
+        """COPY rows, dicts of the model's field names, into the model's table."""
+        self.counts[table] = self.counts.get(table, 0) + copy_rows(self.cursor, table, rows)
 
-    def _copy_lines(self, table, columns, lines):
-        self.counts[table] = self.counts.get(table, 0) + copy_lines(
-            self.cursor, table, columns, lines
+    def _copy_lines(self, table: Table, lines):
+        """COPY lines written by table.line() (rows kept as text, not dicts, meanwhile)."""
+        self.counts[table.name] = self.counts.get(table.name, 0) + copy_lines(
+            self.cursor, table, lines
         )
 
     # Territories, structures, accounts, programme years --------------------------
@@ -153,8 +153,15 @@ class Builder(EventsPart):
             self.territories.append(territory)
         self._copy(
             "pacte_territory",
-            ["id", "code", "name", "prefecture_name"],
-            ((t.id, t.code, t.name, f"Préfecture — {t.name}") for t in self.territories),
+            (
+                {
+                    "id": t.id,
+                    "code": t.code,
+                    "name": t.name,
+                    "prefecture_name": f"Préfecture — {t.name}",
+                }
+                for t in self.territories
+            ),
         )
         structures = []
         for territory in self.territories:
@@ -162,22 +169,32 @@ class Builder(EventsPart):
                 structure_id = len(structures) + 1
                 territory.structure_ids.append(structure_id)
                 structures.append(
-                    (structure_id, pattern.format(name=territory.name), kind, "", "", territory.id)
+                    {
+                        "id": structure_id,
+                        "name": pattern.format(name=territory.name),
+                        "kind": kind,
+                        "email": "",
+                        "phone": "",
+                        "territory_id": territory.id,
+                    }
                 )
-        self._copy(
-            "pacte_structure", ["id", "name", "kind", "email", "phone", "territory_id"], structures
-        )
+        self._copy("pacte_structure", structures)
         self._build_accounts(rng)
         years = []
         for territory in self.territories:
             for year in range(self.anchor.year - YEARS + 1, self.anchor.year + 1):
                 territory.year_ids[year] = len(years) + 1
-                years.append((len(years) + 1, year, "prison_leavers", 100, 3, territory.id))
-        self._copy(
-            "participants_programmeyear",
-            ["id", "year", "criteria", "target_participants", "target_events", "territory_id"],
-            years,
-        )
+                years.append(
+                    {
+                        "id": len(years) + 1,
+                        "year": year,
+                        "criteria": "prison_leavers",
+                        "target_participants": 100,
+                        "target_events": 3,
+                        "territory_id": territory.id,
+                    }
+                )
+        self._copy("participants_programmeyear", years)
 
     def _build_accounts(self, rng):
         users, groups = [], []
@@ -189,25 +206,25 @@ class Builder(EventsPart):
             last = rng.choice(names.LAST_NAMES)
             email = f"{username}@example.gouv.fr"
             users.append(
-                (
-                    user_id,
-                    "!unusable-scale-dataset",
-                    None,
-                    False,
-                    username,
-                    first,
-                    last,
-                    email,
-                    staff,
-                    True,
-                    joined,
-                    role,
-                    "",
-                    None,
-                    structure_id,
-                )
+                {
+                    "id": user_id,
+                    "password": "!unusable-scale-dataset",
+                    "last_login": None,
+                    "is_superuser": False,
+                    "username": username,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": email,
+                    "is_staff": staff,
+                    "is_active": True,
+                    "date_joined": joined,
+                    "role": role,
+                    "phone": "",
+                    "expires_on": None,
+                    "structure_id": structure_id,
+                }
             )
-            groups.append((user_id, user_id, self.group_ids[role]))
+            groups.append({"id": user_id, "user_id": user_id, "group_id": self.group_ids[role]})
             return user_id
 
         for territory in self.territories:
@@ -223,28 +240,8 @@ class Builder(EventsPart):
                 structure_id = territory.structure_ids[FOLLOWING[number % len(FOLLOWING)]]
                 user_id = add(f"conseil-{code}-{number + 1:04d}", "counsellor", structure_id)
                 territory.counsellors.append((user_id, structure_id))
-        self._copy(
-            "pacte_user",
-            [
-                "id",
-                "password",
-                "last_login",
-                "is_superuser",
-                "username",
-                "first_name",
-                "last_name",
-                "email",
-                "is_staff",
-                "is_active",
-                "date_joined",
-                "role",
-                "phone",
-                "expires_on",
-                "structure_id",
-            ],
-            users,
-        )
-        self._copy("pacte_user_groups", ["id", "user_id", "group_id"], groups)
+        self._copy("pacte_user", users)
+        self._copy("pacte_user_groups", groups)
 
     # Partners ----------------------------------------------------------------------
 
@@ -272,21 +269,23 @@ class Builder(EventsPart):
                 used.add(name)
                 signed = self.anchor - dt.timedelta(days=rng.randrange(0, 1000))
                 partners.append(
-                    (
-                        partner_id,
-                        name,
-                        kind,
-                        rng.choice(sectors) if kind == "employer" else "",
-                        _siret(rng) if kind != "employment_service" else "",
-                        f"{rng.randrange(1, 120)} {rng.choice(names.STREETS)}, {territory.name}",
-                        "",
-                        signed,
-                        signed + dt.timedelta(days=3 * 365),
-                        rng.random() < 0.9,
-                        "",
-                        None,
-                        territory.id,
-                    )
+                    {
+                        "id": partner_id,
+                        "name": name,
+                        "kind": kind,
+                        "sector": rng.choice(sectors) if kind == "employer" else "",
+                        "siret": _siret(rng) if kind != "employment_service" else "",
+                        "address": (
+                            f"{rng.randrange(1, 120)} {rng.choice(names.STREETS)}, {territory.name}"
+                        ),
+                        "website": "",
+                        "agreement_signed_on": signed,
+                        "agreement_ends_on": signed + dt.timedelta(days=3 * 365),
+                        "is_active": rng.random() < 0.9,
+                        "notes": "",
+                        "structure_id": None,
+                        "territory_id": territory.id,
+                    }
                 )
                 territory.partner_ids.append(partner_id)
                 if kind == "employer":
@@ -294,93 +293,49 @@ class Builder(EventsPart):
                 for _ in range(2):
                     contact = f"{rng.choice(names.FIRST_NAMES)} {rng.choice(names.LAST_NAMES)}"
                     contacts.append(
-                        (
-                            len(contacts) + 1,
-                            contact,
-                            rng.choice(["Responsable RH", "Directeur de magasin", "Chargée"]),
-                            f"contact{len(contacts) + 1}@example.com",
-                            "",
-                            rng.random() < 0.5,
-                            partner_id,
-                        )
+                        {
+                            "id": len(contacts) + 1,
+                            "name": contact,
+                            "role": rng.choice(
+                                ["Responsable RH", "Directeur de magasin", "Chargée"]
+                            ),
+                            "email": f"contact{len(contacts) + 1}@example.com",
+                            "phone": "",
+                            "is_recruiter": rng.random() < 0.5,
+                            "partner_id": partner_id,
+                        }
                     )
                 offers.append(
-                    (
-                        len(offers) + 1,
-                        rng.choice(names.OFFER_TITLES),
-                        rng.choice(["cdi", "cdd", "temping", "alternance", "immersion"]),
-                        territory.name,
-                        rng.randrange(1, 5),
-                        signed,
-                        None,
-                        rng.choice(["open", "open", "filled", "closed"]),
-                        partner_id,
-                    )
+                    {
+                        "id": len(offers) + 1,
+                        "title": rng.choice(names.OFFER_TITLES),
+                        "contract_type": rng.choice(
+                            ["cdi", "cdd", "temping", "alternance", "immersion"]
+                        ),
+                        "place": territory.name,
+                        "positions": rng.randrange(1, 5),
+                        "open_from": signed,
+                        "open_until": None,
+                        "status": rng.choice(["open", "open", "filled", "closed"]),
+                        "partner_id": partner_id,
+                    }
                 )
                 if number % 3 == 0:
                     commitments.append(
-                        (
-                            len(commitments) + 1,
-                            rng.randrange(0, 20),
-                            rng.randrange(0, 5),
-                            rng.randrange(0, 5),
-                            rng.randrange(0, 3),
-                            territory.year_ids[self.anchor.year],
-                            partner_id,
-                        )
+                        {
+                            "id": len(commitments) + 1,
+                            "interviews": rng.randrange(0, 20),
+                            "immersions": rng.randrange(0, 5),
+                            "hires": rng.randrange(0, 5),
+                            "workshops": rng.randrange(0, 3),
+                            "programme_year_id": territory.year_ids[self.anchor.year],
+                            "partner_id": partner_id,
+                        }
                     )
-        self._copy(
-            "partners_partner",
-            [
-                "id",
-                "name",
-                "kind",
-                "sector",
-                "siret",
-                "address",
-                "website",
-                "agreement_signed_on",
-                "agreement_ends_on",
-                "is_active",
-                "notes",
-                "structure_id",
-                "territory_id",
-            ],
-            partners,
-        )
-        self._copy(
-            "partners_contact",
-            ["id", "name", "role", "email", "phone", "is_recruiter", "partner_id"],
-            contacts,
-        )
-        self._copy(
-            "partners_joboffer",
-            [
-                "id",
-                "title",
-                "contract_type",
-                "place",
-                "positions",
-                "open_from",
-                "open_until",
-                "status",
-                "partner_id",
-            ],
-            offers,
-        )
-        self._copy(
-            "partners_commitment",
-            [
-                "id",
-                "interviews",
-                "immersions",
-                "hires",
-                "workshops",
-                "programme_year_id",
-                "partner_id",
-            ],
-            commitments,
-        )
+        self._copy("partners_partner", partners)
+        self._copy("partners_contact", contacts)
+        self._copy("partners_joboffer", offers)
+        self._copy("partners_commitment", commitments)
 
     # Participants ----------------------------------------------------------------
 
@@ -430,7 +385,8 @@ class Builder(EventsPart):
         self.leaving_prison = bytearray(n + 1)
         statuses = ["referred"] + ["active"] * 6 + ["suspended"] + ["exited"] * 2
         levels = ["none", "college", "cap_unfinished", "bac_unfinished", "cap"]
-        sectors = ['["retail"]', '["logistics", "retail"]', "[]", '["hospitality"]', "[]"]
+        sectors = [["retail"], ["logistics", "retail"], [], ["hospitality"], []]
+        table = Table("participants_participant")
         rows = [""] * (n + 1)
         for territory in self.territories:
             for pid in territory.participant_ids:
@@ -458,103 +414,53 @@ class Builder(EventsPart):
                 birth = enrolled_on - dt.timedelta(days=rng.randrange(16 * 365 + 5, 25 * 365))
                 key = search_key(first, last)
                 created = ts(enrolled_on, "09:00:00")
-                rows[pid] = (
-                    "\t".join(
-                        (
-                            str(pid),
-                            status,
-                            first,
-                            last,
-                            key,
-                            birth.isoformat(),
-                            f"+336{rng.randrange(10**7, 10**8)}",
-                            f"{key.replace(' ', '.')}@example.org",
-                            "sms",
-                            f"{rng.randrange(1, 150)} {rng.choice(names.STREETS)}",
-                            _postal_code(rng, territory.code),
-                            territory.name,
-                            "t" if rng.random() < 0.7 else "f",
-                            "",
-                            "",
-                            "",
-                            "\\N",
-                            rng.choice(levels),
-                            "t" if rng.random() < 0.5 else "f",
-                            "unemployed",
-                            "t" if prison else "f",
-                            rng.choice(sectors),
-                            "",
-                            "",
-                            "",
-                            "",
-                            (enrolled_on - dt.timedelta(days=14)).isoformat(),
-                            "",
-                            "\\N",
-                            enrolled_on.isoformat(),
-                            "Suivi renforcé dans le cadre du programme",
-                            enrolled_on.isoformat(),
-                            "",
-                            last_follow_up or "\\N",
-                            created,
-                            created,
-                            str(referent),
-                            str(referrer),
-                            "\\N",
-                            str(in_charge),
-                            str(territory.id),
-                            str(territory.year_ids[year]),
-                        )
-                    )
-                    + "\n"
+                rows[pid] = table.line(
+                    {
+                        "id": pid,
+                        "status": status,
+                        "first_name": first,
+                        "last_name": last,
+                        "search_name": key,
+                        "birth_date": birth,
+                        "phone": f"+336{rng.randrange(10**7, 10**8)}",
+                        "email": f"{key.replace(' ', '.')}@example.org",
+                        "preferred_channel": "sms",
+                        "address": f"{rng.randrange(1, 150)} {rng.choice(names.STREETS)}",
+                        "postal_code": _postal_code(rng, territory.code),
+                        "city": territory.name,
+                        "lives_in_qpv": rng.random() < 0.7,
+                        "legal_rep_name": "",
+                        "legal_rep_phone": "",
+                        "legal_rep_email": "",
+                        "legal_rep_consent_on": None,
+                        "education_level": rng.choice(levels),
+                        "school_dropout": rng.random() < 0.5,
+                        "employment_situation": "unemployed",
+                        "leaving_prison": prison,
+                        "wished_sectors": rng.choice(sectors),
+                        "wished_trades": "",
+                        "mobility": "",
+                        "imilo_id": "",
+                        "france_travail_id": "",
+                        "referred_on": enrolled_on - dt.timedelta(days=14),
+                        "referrer_name": "",
+                        "stand_in_until": None,
+                        "consent_on": enrolled_on,
+                        "consent_scope": "Suivi renforcé dans le cadre du programme",
+                        "enrolled_on": enrolled_on,
+                        "eligibility_override_reason": "",
+                        "last_follow_up_on": last_follow_up,
+                        "created_at": created,
+                        "updated_at": created,
+                        "referent_id": referent,
+                        "referred_by_id": referrer,
+                        "stand_in_id": None,
+                        "structure_in_charge_id": in_charge,
+                        "territory_id": territory.id,
+                        "programme_year_id": territory.year_ids[year],
+                    }
                 )
-        self._copy_lines(
-            "participants_participant",
-            [
-                "id",
-                "status",
-                "first_name",
-                "last_name",
-                "search_name",
-                "birth_date",
-                "phone",
-                "email",
-                "preferred_channel",
-                "address",
-                "postal_code",
-                "city",
-                "lives_in_qpv",
-                "legal_rep_name",
-                "legal_rep_phone",
-                "legal_rep_email",
-                "legal_rep_consent_on",
-                "education_level",
-                "school_dropout",
-                "employment_situation",
-                "leaving_prison",
-                "wished_sectors",
-                "wished_trades",
-                "mobility",
-                "imilo_id",
-                "france_travail_id",
-                "referred_on",
-                "referrer_name",
-                "stand_in_until",
-                "consent_on",
-                "consent_scope",
-                "enrolled_on",
-                "eligibility_override_reason",
-                "last_follow_up_on",
-                "created_at",
-                "updated_at",
-                "referent_id",
-                "referred_by_id",
-                "stand_in_id",
-                "structure_in_charge_id",
-                "territory_id",
-                "programme_year_id",
-            ],
-            rows[1:],
-        )
+        self._copy_lines(table, rows[1:])
 
     def build_follow_ups(self):
         rng = rng_for(self.seed, "follow_ups")
@@ -564,32 +470,25 @@ class Builder(EventsPart):
         steps = names.NEXT_STEPS
         choice = rng.choice
 
-        def lines():
+        def rows():
             follow_up_id = 0
             for offset in range(len(self.fu_days) - 1, -1, -1):  # the oldest day first
                 day = days[offset]
                 for pid in self.fu_days[offset]:
                     follow_up_id += 1
-                    yield (
-                        f"{follow_up_id}\t{day}\t{choice(kinds)}\t{choice(summaries)}\t"
-                        f"{choice(steps)}\t\\N\t{day} 10:00:00+00\t{referent[pid]}\t{pid}\n"
-                    )
+                    yield {
+                        "id": follow_up_id,
+                        "happened_on": day,
+                        "kind": choice(kinds),
+                        "summary": choice(summaries),
+                        "next_step": choice(steps),
+                        "next_contact_on": None,
+                        "created_at": f"{day} 10:00:00+00",
+                        "author_id": referent[pid],
+                        "participant_id": pid,
+                    }
 
-        self._copy_lines(
-            "participants_followup",
-            [
-                "id",
-                "happened_on",
-                "kind",
-                "summary",
-                "next_step",
-                "next_contact_on",
-                "created_at",
-                "author_id",
-                "participant_id",
-            ],
-            lines(),
-        )
+        self._copy("participants_followup", rows())
         del self.fu_days
 
     # The path: justice measures, status changes, plan actions, outcomes, tasks ---------
@@ -618,55 +517,70 @@ class Builder(EventsPart):
                 kind = rng.choice(kinds)
                 semi = kind == "semi_liberte"
                 justice.append(
-                    (
-                        len(justice) + 1,
-                        kind,
-                        ends_on - dt.timedelta(days=rng.randint(90, 540)),
-                        ends_on,
-                        "",
-                        dt.time(8) if semi else None,
-                        dt.time(19) if semi else None,
-                        "",
-                        ts(enrolled_on),
-                        referent,
-                        pid,
-                    )
+                    {
+                        "id": len(justice) + 1,
+                        "kind": kind,
+                        "starts_on": ends_on - dt.timedelta(days=rng.randint(90, 540)),
+                        "ends_on": ends_on,
+                        "spip_counsellor": "",
+                        "out_from": dt.time(8) if semi else None,
+                        "out_until": dt.time(19) if semi else None,
+                        "notes": "",
+                        "updated_at": ts(enrolled_on),
+                        "updated_by_id": referent,
+                        "participant_id": pid,
+                    }
                 )
             referred_at = ts(enrolled_on - dt.timedelta(days=14))
+
+            change = {"changed_by_id": referent, "participant_id": pid}
             changes.append(
-                (len(changes) + 1, "", "referred", referred_at, "Orientation", referent, pid)
+                change
+                | {
+                    "id": len(changes) + 1,
+                    "from_status": "",
+                    "to_status": "referred",
+                    "changed_at": referred_at,
+                    "reason": "Orientation",
+                }
             )
             if status != "referred":
                 changes.append(
-                    (
-                        len(changes) + 1,
-                        "referred",
-                        "active",
-                        ts(enrolled_on),
-                        "Entrée",
-                        referent,
-                        pid,
-                    )
+                    change
+                    | {
+                        "id": len(changes) + 1,
+                        "from_status": "referred",
+                        "to_status": "active",
+                        "changed_at": ts(enrolled_on),
+                        "reason": "Entrée",
+                    }
                 )
             if status in {"suspended", "exited"}:
                 changes.append(
-                    (len(changes) + 1, "active", status, ts(self.anchor), "", referent, pid)
+                    change
+                    | {
+                        "id": len(changes) + 1,
+                        "from_status": "active",
+                        "to_status": status,
+                        "changed_at": ts(self.anchor),
+                        "reason": "",
+                    }
                 )
             for _ in range(2):
                 category, description = rng.choice(names.PLAN_ACTIONS)
                 partner = rng.choice(territory.partner_ids) if rng.random() < 0.3 else None
                 actions.append(
-                    (
-                        len(actions) + 1,
-                        category,
-                        description,
-                        rng.choice(["planned", "in_progress", "done", "cancelled"]),
-                        enrolled_on + dt.timedelta(days=rng.randint(10, 200)),
-                        ts(enrolled_on),
-                        referent,
-                        pid,
-                        partner,
-                    )
+                    {
+                        "id": len(actions) + 1,
+                        "category": category,
+                        "description": description,
+                        "status": rng.choice(["planned", "in_progress", "done", "cancelled"]),
+                        "due_on": enrolled_on + dt.timedelta(days=rng.randint(10, 200)),
+                        "created_at": ts(enrolled_on),
+                        "created_by_id": referent,
+                        "participant_id": pid,
+                        "partner_id": partner,
+                    }
                 )
             if status == "exited" or (status == "active" and rng.random() < 0.15):
                 outcome_id = len(outcomes) + 1
@@ -676,111 +590,39 @@ class Builder(EventsPart):
                 )
                 employer = rng.choice(territory.employer_ids) if rng.random() < 0.4 else None
                 outcomes.append(
-                    (
-                        outcome_id,
-                        kind,
-                        starts_on,
-                        "" if kind in exit_kinds else "Entreprise du territoire",
-                        ts(starts_on),
-                        employer,
-                        referent,
-                        pid,
-                    )
+                    {
+                        "id": outcome_id,
+                        "kind": kind,
+                        "starts_on": starts_on,
+                        "employer_name": "" if kind in exit_kinds else "Entreprise du territoire",
+                        "created_at": ts(starts_on),
+                        "employer_id": employer,
+                        "recorded_by_id": referent,
+                        "participant_id": pid,
+                    }
                 )
                 if kind in labels:
                     for months in (3, 6, 12):
                         due = starts_on + relativedelta(months=months)
                         done = due < self.anchor - dt.timedelta(days=7)
                         tasks.append(
-                            (
-                                len(tasks) + 1,
-                                "outcome_check",
-                                f"Vérifier à {months} mois : {labels[kind]}",
-                                due,
-                                ts(due + dt.timedelta(days=3)) if done else None,
-                                months,
-                                (rng.random() < 0.75) if done else None,
-                                ts(starts_on),
-                                referent,
-                                referent if done else None,
-                                outcome_id,
-                                pid,
-                            )
+                            {
+                                "id": len(tasks) + 1,
+                                "kind": "outcome_check",
+                                "title": f"Vérifier à {months} mois : {labels[kind]}",
+                                "due_on": due,
+                                "done_at": ts(due + dt.timedelta(days=3)) if done else None,
+                                "check_months": months,
+                                "maintained": (rng.random() < 0.75) if done else None,
+                                "created_at": ts(starts_on),
+                                "assignee_id": referent,
+                                "done_by_id": referent if done else None,
+                                "outcome_id": outcome_id,
+                                "participant_id": pid,
+                            }
                         )
-        self._copy(
-            "participants_justicemeasure",
-            [
-                "id",
-                "kind",
-                "starts_on",
-                "ends_on",
-                "spip_counsellor",
-                "out_from",
-                "out_until",
-                "notes",
-                "updated_at",
-                "updated_by_id",
-                "participant_id",
-            ],
-            justice,
-        )
-        self._copy(
-            "participants_statuschange",
-            [
-                "id",
-                "from_status",
-                "to_status",
-                "changed_at",
-                "reason",
-                "changed_by_id",
-                "participant_id",
-            ],
-            changes,
-        )
-        self._copy(
-            "participants_planaction",
-            [
-                "id",
-                "category",
-                "description",
-                "status",
-                "due_on",
-                "created_at",
-                "created_by_id",
-                "participant_id",
-                "partner_id",
-            ],
-            actions,
-        )
-        self._copy(
-            "participants_outcome",
-            [
-                "id",
-                "kind",
-                "starts_on",
-                "employer_name",
-                "created_at",
-                "employer_id",
-                "recorded_by_id",
-                "participant_id",
-            ],
-            outcomes,
-        )
-        self._copy(
-            "participants_task",
-            [
-                "id",
-                "kind",
-                "title",
-                "due_on",
-                "done_at",
-                "check_months",
-                "maintained",
-                "created_at",
-                "assignee_id",
-                "done_by_id",
-                "outcome_id",
-                "participant_id",
-            ],
-            tasks,
-        )
+        self._copy("participants_justicemeasure", justice)
+        self._copy("participants_statuschange", changes)
+        self._copy("participants_planaction", actions)
+        self._copy("participants_outcome", outcomes)
+        self._copy("participants_task", tasks)

@@ -95,7 +95,8 @@ class Server:
                 "warning",
             ],
             cwd=settings.BASE_DIR,
-            env=os.environ.copy(),
+            # The product as it ships: its own settings and URLconf, not the bench's.
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "pacte.settings"},
         )
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pacte.scale import ScaleRefused, build
+from bench.scale import ScaleRefused, build
 
 
 def _number(n):

@@ -117,7 +117,7 @@ def _reset_sequences(cursor):
 
 def build(*, participants: int, seed: int, anchor: dt.date, reset: bool, progress=None) -> Report:
     """Check the target, wipe it if allowed, load the dataset; returns the timings."""
-    from pacte.scale.dataset import Builder
+    from bench.scale.dataset import Builder
 
     wipe = check_target(reset=reset)
     report = Report()

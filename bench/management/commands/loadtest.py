@@ -6,11 +6,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from pacte.bench.cases import plan
-from pacte.bench.loadtest import Server, drive, session_cookie
-from pacte.bench.runner import BENCH_USERNAME
+from bench.cases import plan
+from bench.loadtest import Server, drive, session_cookie
+from bench.runner import BENCH_USERNAME
+from bench.scale import read_marker
 from pacte.models import User
-from pacte.scale import read_marker
 
 MIN_LIST_RATE = 150  # requests per second on the participants list (issue #10)
 

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from events import participant_page
 from events.models import Event, MessageKind, MessageStatus, Registration, SentMessage
 from pacte.roles import Role
-from participants import selectors
 from participants.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def messages_panel(client, participant) -> str:
 def test_the_list_is_every_message_of_the_young_person_newest_first(users, messages):
     refused, reminder, to_legal_rep = messages
 
-    rows = selectors.participant_messages(users["participant"])
+    rows = participant_page.participant_messages(users["participant"])
 
     assert [(r.kind, r.channel, r.recipient, r.status) for r in rows] == [
         ("Convocation", "SMS", "son représentant légal", "Envoyé"),
@@ -150,7 +150,7 @@ def test_nothing_of_another_young_person(client_for, users, messages):
 
     assert "Adresse e-mail refusée" not in panel
     assert "+33600000001" not in panel
-    assert len(selectors.participant_messages(users["participant"])) == 3
+    assert len(participant_page.participant_messages(users["participant"])) == 3
 
 
 def test_a_retry_says_when(client_for, users):
