@@ -12,11 +12,6 @@ from pacte.roles import Role
 YES_NO_ALL = forms.Select(choices=[("", _("Tous")), ("true", _("Oui")), ("false", _("Non"))])
 
 
-class CachedBarMixin:
-    """Empty: the filter bar is no longer cached. Still named by partners/filters.py;
-    to delete with that mention."""
-
-
 def fingerprint(*parts) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 

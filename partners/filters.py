@@ -3,12 +3,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pacte.filters import YES_NO_ALL, CachedBarMixin, StableOrderingFilter
+from pacte.filters import YES_NO_ALL, StableOrderingFilter
 from partners.models import Partner, PartnerKind, Sector
 from partners.selectors import expiring_agreements
 
 
-class PartnerFilter(CachedBarMixin, django_filters.FilterSet):
+class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Nom ou SIRET"), method="search")
     kind = django_filters.ChoiceFilter(
         label=_("Type"), choices=PartnerKind.choices, empty_label=_("Tous")

@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -99,9 +98,3 @@ def human(value):
     if isinstance(value, str) and value.startswith("+33"):
         return format_phone(value)
     return value
-
-
-@register.simple_tag
-def pk_url(name, pk):
-    """{% url name pk %}: a URL taking the primary key alone."""
-    return reverse(name, args=[pk])
