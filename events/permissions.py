@@ -21,6 +21,20 @@ def can_manage_event(user, event) -> bool:
     return can_manage_events(user) and event.territory_id == user.territory_id
 
 
+def can_invite(user, event) -> bool:
+    """Who may invite from the event's page: the coordination and the counsellors of its
+    territory (each invitation then checked by can_register)."""
+    return user.role in {Role.COORDINATOR, Role.COUNSELLOR} and (
+        event.territory_id == user.territory_id
+    )
+
+
+def can_read_event_report(user, event) -> bool:
+    """The figures of an event: the coordination and the Cellule Emploi's pilot of its
+    territory."""
+    return user.role in {Role.COORDINATOR, Role.PILOT} and event.territory_id == user.territory_id
+
+
 def can_register(user, event, participant) -> bool:
     """Coordinators invite anyone of their territory; counsellors their own participants."""
     from participants.permissions import can_edit_participant

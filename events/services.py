@@ -66,6 +66,20 @@ def event_create(*, by, form) -> Event:
     return event
 
 
+@transaction.atomic
+def event_part_add(*, by, event, form):
+    """A workshop or a partner present, added to the event by its coordination, with its
+    log entry."""
+    if not permissions.can_manage_event(by, event):
+        raise DomainError(_("Seule la coordination du Café-métiers le modifie."))
+    part = form.save(commit=False)
+    part.event = event
+    part.save()
+    form.save_m2m()
+    audit.log_write(user=by, obj=part, created=True)
+    return part
+
+
 # What those invited must be told of when it changes.
 SCHEDULE_FIELDS = {"date", "starts_at", "ends_at", "venue", "address"}
 

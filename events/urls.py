@@ -1,76 +1,89 @@
 from django.urls import path
 
-from events import views
 from events.job_dating import views as job_dating_views
+from events.views import check_in, documents, registrations
+from events.views import events as event_views
 
 app_name = "events"
 
 urlpatterns = [
-    path("cafes-metiers/", views.event_list, name="list"),
-    path("cafes-metiers/nouveau/", views.event_create, name="create"),
-    path("cafes-metiers/<int:pk>/", views.event_detail, name="detail"),
-    path("cafes-metiers/<int:pk>/modifier/", views.event_update, name="update"),
+    path("cafes-metiers/", event_views.event_list, name="list"),
+    path("cafes-metiers/nouveau/", event_views.event_create, name="create"),
+    path("cafes-metiers/<int:pk>/", event_views.event_detail, name="detail"),
+    path("cafes-metiers/<int:pk>/modifier/", event_views.event_update, name="update"),
     path(
         "cafes-metiers/<int:pk>/inscriptions/",
-        views.registration_create,
+        registrations.registration_create,
         name="registration_create",
     ),
-    path("cafes-metiers/<int:pk>/inviter/", views.bulk_invite, name="bulk_invite"),
-    path("cafes-metiers/<int:pk>/emargement/", views.check_in, name="check_in"),
+    path("cafes-metiers/<int:pk>/inviter/", registrations.bulk_invite, name="bulk_invite"),
+    path("cafes-metiers/<int:pk>/emargement/", check_in.check_in, name="check_in"),
     path(
         "cafes-metiers/<int:pk>/emargement/compteurs/",
-        views.check_in_counters,
+        check_in.check_in_counters,
         name="check_in_counters",
     ),
-    path("cafes-metiers/<int:pk>/emargement/sans-inscription/", views.walk_in, name="walk_in"),
+    path("cafes-metiers/<int:pk>/emargement/sans-inscription/", check_in.walk_in, name="walk_in"),
     path(
         "cafes-metiers/<int:pk>/emargement/nouveau-dossier/",
-        views.walk_in_create,
+        check_in.walk_in_create,
         name="walk_in_create",
     ),
-    path("cafes-metiers/<int:pk>/emargement-papier/", views.attendance, name="attendance"),
+    path("cafes-metiers/<int:pk>/emargement-papier/", check_in.attendance, name="attendance"),
     path(
         "cafes-metiers/<int:pk>/feuille-emargement.pdf",
-        views.attendance_sheet,
+        documents.attendance_sheet,
         name="attendance_sheet",
     ),
-    path("cafes-metiers/<int:pk>/badges.pdf", views.badges, name="badges"),
-    path("cafes-metiers/<int:pk>/ateliers/nouveau/", views.workshop_create, name="workshop_create"),
+    path("cafes-metiers/<int:pk>/badges.pdf", documents.badges, name="badges"),
+    path(
+        "cafes-metiers/<int:pk>/ateliers/nouveau/",
+        event_views.workshop_create,
+        name="workshop_create",
+    ),
     path(
         "cafes-metiers/<int:pk>/ateliers/<int:workshop_pk>/feuille-emargement.pdf",
-        views.workshop_attendance_sheet,
+        documents.workshop_attendance_sheet,
         name="workshop_attendance_sheet",
     ),
     path(
         "cafes-metiers/<int:pk>/partenaires/nouveau/",
-        views.event_partner_create,
+        event_views.event_partner_create,
         name="event_partner_create",
     ),
     path(
-        "inscriptions/<int:pk>/atelier/", views.registration_workshop, name="registration_workshop"
+        "inscriptions/<int:pk>/atelier/",
+        registrations.registration_workshop,
+        name="registration_workshop",
     ),
     path(
-        "inscriptions/<int:pk>/confirmer/", views.registration_confirm, name="registration_confirm"
+        "inscriptions/<int:pk>/confirmer/",
+        registrations.registration_confirm,
+        name="registration_confirm",
     ),
     path(
-        "inscriptions/<int:pk>/retirer/", views.registration_withdraw, name="registration_withdraw"
+        "inscriptions/<int:pk>/retirer/",
+        registrations.registration_withdraw,
+        name="registration_withdraw",
     ),
     path(
         "inscriptions/<int:pk>/rappels/",
-        views.registration_reminders,
+        registrations.registration_reminders,
         name="registration_reminders",
     ),
-    path("inscriptions/<int:pk>/present/", views.check_in_mark, name="check_in_mark"),
-    path("inscriptions/<int:pk>/annuler-la-presence/", views.check_in_undo, name="check_in_undo"),
-    path("inscriptions/<int:pk>/convocation.pdf", views.convocation, name="convocation"),
+    path("inscriptions/<int:pk>/present/", check_in.check_in_mark, name="check_in_mark"),
+    path(
+        "inscriptions/<int:pk>/annuler-la-presence/", check_in.check_in_undo, name="check_in_undo"
+    ),
+    path("inscriptions/<int:pk>/convocation.pdf", documents.convocation, name="convocation"),
     path(
         "inscriptions/<int:pk>/renvoyer-la-convocation/",
-        views.convocation_resend,
+        registrations.convocation_resend,
         name="convocation_resend",
     ),
-    path("inscriptions/<int:pk>/calendrier.ics", views.calendar_download, name="calendar"),
-    path("inscriptions/<int:pk>/attestation.pdf", views.attestation, name="attestation"),
-    path("emargement/<str:token>/", views.check_in_token, name="check_in_token"),
+    path("inscriptions/<int:pk>/calendrier.ics", documents.calendar_download, name="calendar"),
+    path("inscriptions/<int:pk>/attestation.pdf", documents.attestation, name="attestation"),
+    path("emargement/<str:token>/", check_in.check_in_token, name="check_in_token"),
     path(
         "cafes-metiers/<int:pk>/job-dating/tables/nouvelle/",
         job_dating_views.table_create,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from pacte import audit
 from pacte.models import Structure, Territory, User
 from pacte.signals import territory_created
 
@@ -9,7 +10,36 @@ admin.site.site_title = "Pacte 2ème chance"
 admin.site.index_title = "Administration"
 
 
-class AdministratorsOnly:
+class LoggedWritesAdmin:
+    """Mixin of a ModelAdmin: what the admin site writes is in the access log, as what
+    the application's pages write — the record, its inlines' rows, and deletions (logged
+    before the row goes, in the admin's own transaction)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.log_write(user=request.user, obj=obj, created=not change)
+
+    def save_formset(self, request, form, formset, change):
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk is not None:
+                audit.log_write(user=request.user, obj=deleted.instance, deleted=True)
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            audit.log_write(user=request.user, obj=obj, created=True)
+        for obj, _fields in formset.changed_objects:
+            audit.log_write(user=request.user, obj=obj)
+
+    def delete_model(self, request, obj):
+        audit.log_write(user=request.user, obj=obj, deleted=True)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit.log_write(user=request.user, obj=obj, deleted=True)
+        super().delete_queryset(request, queryset)
+
+
+class AdministratorsOnly(LoggedWritesAdmin):
     """The technical part of the admin site is for administrators only.
 
     Coordinators are staff for the partner section; they manage accounts in the

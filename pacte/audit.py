@@ -2,9 +2,20 @@
 
 A page, a PDF or a write is one entry for its record; a list or an export is one
 entry with its filters and the number of rows. Never the data itself.
+
+Reads are logged by declaration: a view that shows personal data says what with
+`@reads(record("participant"), rows("registration", "registrations"))`, naming the
+variables of its response's context (a TemplateResponse's, or a document's: see
+`with_context`). Whatever the method (GET, HEAD, a form displayed again after a POST),
+a response that shows them (a 2xx) logs them; a redirect or an error shows nothing.
 """
 
+from dataclasses import dataclass
+from functools import wraps
 from urllib.parse import urlencode
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.paginator import Page
 
 from pacte.models import AccessAction, AccessLog
 
@@ -78,20 +89,6 @@ def log_read(request, obj, *, action=AccessAction.READ):
     )
 
 
-SHOWN = "_pacte_shown_records"
-
-
-def shown(request, obj, *, action=AccessAction.READ):
-    """Mark a record as shown by the response being built: pacte.middleware's
-    AccessLogMiddleware logs it once the response shows it, whatever the method."""
-    request.__dict__.setdefault(SHOWN, []).append((obj, action))
-
-
-def log_shown(request):
-    for obj, action in request.__dict__.pop(SHOWN, []):
-        log_read(request, obj, action=action)
-
-
 def log_list(request, object_type, row_count, *, action=AccessAction.LIST):
     return _entry(
         user=request.user,
@@ -103,11 +100,91 @@ def log_list(request, object_type, row_count, *, action=AccessAction.LIST):
     )
 
 
-def log_write(*, user, obj, created=False):
+def log_write(*, user, obj, created=False, deleted=False):
+    """A record created, changed or (before it goes) deleted."""
+    action = AccessAction.DELETE if deleted else AccessAction.CREATE if created else None
     return _entry(
         user=user,
-        action=AccessAction.CREATE if created else AccessAction.UPDATE,
+        action=action or AccessAction.UPDATE,
         object_type=obj._meta.model_name,
         object_id=obj.pk,
         participant_id=_participant_id(obj),
     )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Something a response shows, held by its context under `name`: a record (one entry
+    each; a list of records is one entry per record), or rows of `object_type` (one entry
+    with their number: a paginator's page, a collection or a count). None shows nothing."""
+
+    name: str
+    action: str
+    object_type: str | None = None
+    counted: bool = True
+
+    @property
+    def is_rows(self) -> bool:
+        return self.object_type is not None
+
+    def log(self, request, value):
+        if value is None:
+            return
+        if self.is_rows:
+            count = _row_count(value) if self.counted else None
+            log_list(request, self.object_type, count, action=self.action)
+            return
+        for obj in value if isinstance(value, list | tuple) else [value]:
+            log_read(request, obj, action=self.action)
+
+
+def record(name, *, action=AccessAction.READ) -> Shown:
+    return Shown(name, action)
+
+
+def rows(object_type, name, *, action=AccessAction.LIST, counted=True) -> Shown:
+    """`counted=False`: rows whose number means nothing (a report's figures)."""
+    return Shown(name, action, object_type, counted)
+
+
+def _row_count(value) -> int | None:
+    if isinstance(value, Page):
+        return value.paginator.count
+    if isinstance(value, int):
+        return value
+    return len(value)
+
+
+def with_context(response, **context):
+    """A document (PDF, spreadsheet, JSON) hands what it shows to `reads`, as a page does
+    through its TemplateResponse."""
+    response.context_data = {**(getattr(response, "context_data", None) or {}), **context}
+    return response
+
+
+def reads(*shown: Shown):
+    """Declares what a view shows; logs it for every response that shows it."""
+
+    def decorator(view):
+        @wraps(view)
+        def logging_view(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if 200 <= response.status_code < 300:
+                context = getattr(response, "context_data", None)
+                if context is None:
+                    raise ImproperlyConfigured(
+                        f"{view.__qualname__} declares what it reads: it must answer a "
+                        "TemplateResponse, or a document through audit.with_context"
+                    )
+                for item in shown:
+                    if item.name not in context:
+                        raise ImproperlyConfigured(
+                            f"{view.__qualname__} declares {item.name!r}, absent from its context"
+                        )
+                    item.log(request, context[item.name])
+            return response
+
+        logging_view.reads = shown
+        return logging_view
+
+    return decorator

@@ -101,6 +101,11 @@ def sms_reach_phones(app_configs=None, **kwargs):
         ]
     if not issubclass(backend, BrevoBackend):
         return []
+    return _brevo_settings_errors()
+
+
+def _brevo_settings_errors():
+    """What Brevo needs besides the backend: an API key, a sender, an https:// API URL."""
     errors = []
     if not getattr(settings, "SMS_API_KEY", ""):
         errors.append(

@@ -49,23 +49,6 @@ def _holds_nul(query_dict) -> bool:
     )
 
 
-class AccessLogMiddleware:
-    """Logs the records a view marked as shown (pacte.audit.shown) once its response does
-    show them (a 200), whatever the method: a form displayed again after a POST is a read
-    as much as a GET; a redirect after a write shows nothing (the write has its entry)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from pacte import audit
-
-        response = self.get_response(request)
-        if response.status_code == 200:
-            audit.log_shown(request)
-        return response
-
-
 class NoStoreMiddleware:
     """Pages carry personal data: no browser or proxy keeps a copy."""
 

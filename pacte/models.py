@@ -243,6 +243,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("Export de fichier")
     CREATE = "create", _("Création")
     UPDATE = "update", _("Modification")
+    DELETE = "delete", _("Suppression")
     ANONYMISE = "anonymise", _("Anonymisation")
 
 

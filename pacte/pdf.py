@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from pacte.audit import with_context
 from pacte.operators import operator_for
 
 PRINTED_FORMAT = r"j F Y à H \h i"  # « 14 mars 2018 à 14 h 00 »
@@ -29,4 +30,4 @@ def render_pdf(request, template_name, context, *, filename):
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-    return response
+    return with_context(response, **context)  # what it shows, for pacte.audit.reads

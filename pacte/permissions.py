@@ -7,6 +7,12 @@ from django.core.exceptions import PermissionDenied
 from pacte.roles import Role
 
 
+def is_recruiter(user) -> bool:
+    """A recruiter's screens: their own organisation, tables and candidates; never a
+    justice flag, never another's file."""
+    return user.is_authenticated and user.role == Role.RECRUITER
+
+
 def can_manage_accounts(user) -> bool:
     return user.is_authenticated and user.role in {Role.COORDINATOR, Role.ADMINISTRATOR}
 

@@ -96,7 +96,6 @@ MIDDLEWARE = [
     "pacte.middleware.RequestHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "pacte.middleware.AccessLogMiddleware",
     "pacte.middleware.SessionLimitsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -40,22 +40,8 @@ STATUSES = (
 
 def build_participants(*, territory, structures, accounts, count=80):
     today = timezone.localdate()
-    # Files go in the year of their enrolment date: this year's and last year's are open.
-    years = {
-        year: ProgrammeYearFactory(territory=territory, year=year)
-        for year in (today.year - 1, today.year)
-    }
-    ProgrammeYearFactory(
-        territory=territory,
-        year=2018,
-        target_participants=100,
-        closed_at=dt.datetime(2019, 1, 31, 12, tzinfo=dt.UTC),
-    )
-    counsellors = [accounts["conseiller"]] + [
-        user
-        for user in structures["Mission locale de Paris"].users.filter(role="counsellor")
-        if user.username != "conseiller"
-    ][:2]
+    years = _programme_years(territory, today)
+    counsellors = _counsellors(structures, accounts)
     referrers = [
         structures["SPIP de Paris"],
         structures["PJJ — Direction territoriale de Paris"],
@@ -69,74 +55,116 @@ def build_participants(*, territory, structures, accounts, count=80):
             territory=territory, search_name=search_key(first_name, last_name)
         ).exists():
             continue
-        status = STATUSES[index % len(STATUSES)]
         referent = counsellors[index % len(counsellors)]
-        enrolled_on = today - dt.timedelta(days=rng.randint(20, 300))
-        birth_date = enrolled_on - dt.timedelta(days=rng.randint(17 * 365 + 5, 25 * 365))
-        participant = ParticipantFactory(
-            programme_year=years[enrolled_on.year],
+        participant = _demo_file(
+            rng,
+            index,
+            today=today,
+            years=years,
             territory=territory,
-            first_name=first_name,
-            last_name=last_name,
-            birth_date=birth_date,
-            enrolled_on=enrolled_on,
-            status=status,
-            referred_by=referrers[index % len(referrers)],
-            structure_in_charge=referent.structure,
             referent=referent,
-            phone=f"+3361{rng.randint(1000000, 9999999)}",
-            lives_in_qpv=index % 3 != 0,
-            wished_sectors=[Sector.RETAIL, Sector.LOGISTICS][: 1 + index % 2],
-            legal_rep_name="Représentant légal"
-            if (enrolled_on - birth_date).days < 18 * 365
-            else "",
+            referred_by=referrers[index % len(referrers)],
         )
-        last = None
-        for step in range(rng.randint(0 if status == Status.REFERRED else 2, 6)):
-            last = enrolled_on + dt.timedelta(days=12 * step + rng.randint(0, 8))
-            if last > today:
-                break
-            FollowUpFactory(
-                participant=participant,
-                author=referent,
-                happened_on=last,
-                kind=rng.choice(list(FollowUpKind)),
-                summary=rng.choice(SUMMARIES),
-            )
-        if status == Status.ACTIVE and index % 4 and (last is None or last < today):
-            # Most active young people were seen recently; one in four has gone quiet.
-            last = today - dt.timedelta(days=rng.randint(2, 25))
-            FollowUpFactory(
-                participant=participant,
-                author=referent,
-                happened_on=last,
-                kind=rng.choice(list(FollowUpKind)),
-                summary=rng.choice(SUMMARIES),
-            )
-        participant.last_follow_up_on = last if last and last <= today else None
-        participant.save(update_fields=["last_follow_up_on"])
-        if participant.referred_by.kind in {"spip", "pjj"}:
-            JusticeMeasureFactory(
-                participant=participant,
-                updated_by=referent,
-                kind=rng.choice(list(JusticeKind)[:4]),
-                ends_on=today + dt.timedelta(days=rng.randint(10, 300)),
-            )
-        if status == Status.EXITED:
-            outcome_record(
-                by=referent,
-                participant=participant,
-                kind=rng.choice(
-                    [
-                        OutcomeKind.CDI,
-                        OutcomeKind.CDD_LONG,
-                        OutcomeKind.ALTERNANCE,
-                        OutcomeKind.TRAINING,
-                    ]
-                ),
-                starts_on=enrolled_on + dt.timedelta(days=40),
-                employer_name="Lidl",
-            )
+        _demo_follow_ups(rng, index, participant, referent=referent, today=today)
+        _demo_justice_and_outcome(rng, participant, referent=referent, today=today)
+
+
+def _programme_years(territory, today):
+    """Files go in the year of their enrolment date: this year's and last year's are open."""
+    years = {
+        year: ProgrammeYearFactory(territory=territory, year=year)
+        for year in (today.year - 1, today.year)
+    }
+    ProgrammeYearFactory(
+        territory=territory,
+        year=2018,
+        target_participants=100,
+        closed_at=dt.datetime(2019, 1, 31, 12, tzinfo=dt.UTC),
+    )
+    return years
+
+
+def _counsellors(structures, accounts):
+    return [accounts["conseiller"]] + [
+        user
+        for user in structures["Mission locale de Paris"].users.filter(role="counsellor")
+        if user.username != "conseiller"
+    ][:2]
+
+
+def _demo_file(rng, index, *, today, years, territory, referent, referred_by):
+    first_name, last_name = _name(index)
+    enrolled_on = today - dt.timedelta(days=rng.randint(20, 300))
+    birth_date = enrolled_on - dt.timedelta(days=rng.randint(17 * 365 + 5, 25 * 365))
+    return ParticipantFactory(
+        programme_year=years[enrolled_on.year],
+        territory=territory,
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=birth_date,
+        enrolled_on=enrolled_on,
+        status=STATUSES[index % len(STATUSES)],
+        referred_by=referred_by,
+        structure_in_charge=referent.structure,
+        referent=referent,
+        phone=f"+3361{rng.randint(1000000, 9999999)}",
+        lives_in_qpv=index % 3 != 0,
+        wished_sectors=[Sector.RETAIL, Sector.LOGISTICS][: 1 + index % 2],
+        legal_rep_name="Représentant légal" if (enrolled_on - birth_date).days < 18 * 365 else "",
+    )
+
+
+def _demo_follow_ups(rng, index, participant, *, referent, today):
+    """A few contacts after enrolment, then the date of the last one on the file."""
+    status, enrolled_on = participant.status, participant.enrolled_on
+    last = None
+    for step in range(rng.randint(0 if status == Status.REFERRED else 2, 6)):
+        last = enrolled_on + dt.timedelta(days=12 * step + rng.randint(0, 8))
+        if last > today:
+            break
+        _demo_follow_up(rng, participant, referent=referent, happened_on=last)
+    if status == Status.ACTIVE and index % 4 and (last is None or last < today):
+        # Most active young people were seen recently; one in four has gone quiet.
+        last = today - dt.timedelta(days=rng.randint(2, 25))
+        _demo_follow_up(rng, participant, referent=referent, happened_on=last)
+    participant.last_follow_up_on = last if last and last <= today else None
+    participant.save(update_fields=["last_follow_up_on"])
+
+
+def _demo_follow_up(rng, participant, *, referent, happened_on):
+    FollowUpFactory(
+        participant=participant,
+        author=referent,
+        happened_on=happened_on,
+        kind=rng.choice(list(FollowUpKind)),
+        summary=rng.choice(SUMMARIES),
+    )
+
+
+def _demo_justice_and_outcome(rng, participant, *, referent, today):
+    """A justice measure for those referred by justice, an outcome for those who left."""
+    if participant.referred_by.kind in {"spip", "pjj"}:
+        JusticeMeasureFactory(
+            participant=participant,
+            updated_by=referent,
+            kind=rng.choice(list(JusticeKind)[:4]),
+            ends_on=today + dt.timedelta(days=rng.randint(10, 300)),
+        )
+    if participant.status == Status.EXITED:
+        outcome_record(
+            by=referent,
+            participant=participant,
+            kind=rng.choice(
+                [
+                    OutcomeKind.CDI,
+                    OutcomeKind.CDD_LONG,
+                    OutcomeKind.ALTERNANCE,
+                    OutcomeKind.TRAINING,
+                ]
+            ),
+            starts_on=participant.enrolled_on + dt.timedelta(days=40),
+            employer_name="Lidl",
+        )
 
 
 FIRST_NAMES = [

@@ -43,58 +43,83 @@ def field_gaps(
     """Every gap at once, each with its field, so a form shows them all next to their fields
     in one pass. An answer not given yet (None, or no criteria while the programme year is
     unknown) raises no gap: the form reports the missing answer itself."""
-    gaps = []
-    if birth_date and enrolled_on:
-        age = age_on(birth_date, enrolled_on)
-        if not MIN_AGE <= age <= MAX_AGE:
-            gaps.append(
-                Gap(
-                    "birth_date",
-                    _(
-                        "La date de naissance indique %(age)s ans à l’inscription : le Pacte "
-                        "s’adresse aux 16–25 ans. Vous pouvez inscrire ce jeune en indiquant le "
-                        "motif."
-                    )
-                    % {"age": age},
-                )
+    return [
+        *_age_gaps(birth_date, enrolled_on),
+        *_employment_gaps(employment_situation),
+        *_criteria_gaps(
+            criteria,
+            education_level=education_level,
+            leaving_prison=leaving_prison,
+            school_dropout=school_dropout,
+        ),
+    ]
+
+
+def _age_gaps(birth_date, enrolled_on) -> list[Gap]:
+    if not (birth_date and enrolled_on):
+        return []
+    age = age_on(birth_date, enrolled_on)
+    if MIN_AGE <= age <= MAX_AGE:
+        return []
+    return [
+        Gap(
+            "birth_date",
+            _(
+                "La date de naissance indique %(age)s ans à l’inscription : le Pacte "
+                "s’adresse aux 16–25 ans. Vous pouvez inscrire ce jeune en indiquant le "
+                "motif."
             )
-    if employment_situation and employment_situation != EmploymentSituation.UNEMPLOYED:
-        gaps.append(
-            Gap(
-                "employment_situation",
-                _(
-                    "Le Pacte s’adresse aux jeunes sans emploi : la situation indiquée est "
-                    "« %(s)s »."
-                )
-                % {"s": EmploymentSituation(employment_situation).label},
-            )
+            % {"age": age},
         )
+    ]
+
+
+def _employment_gaps(employment_situation) -> list[Gap]:
+    if not employment_situation or employment_situation == EmploymentSituation.UNEMPLOYED:
+        return []
+    return [
+        Gap(
+            "employment_situation",
+            _("Le Pacte s’adresse aux jeunes sans emploi : la situation indiquée est « %(s)s ».")
+            % {"s": EmploymentSituation(employment_situation).label},
+        )
+    ]
+
+
+def _criteria_gaps(criteria, *, education_level, leaving_prison, school_dropout) -> list[Gap]:
+    """The gaps of the programme year's own criteria (since 2018, or drop-outs)."""
     if criteria == Criteria.PRISON_LEAVERS:
-        if education_level and education_level not in EducationLevel.without_diploma():
-            gaps.append(
-                Gap(
-                    "education_level",
-                    _(
-                        "Depuis 2018, le Pacte s’adresse aux jeunes sans diplôme : le niveau "
-                        "indiqué est « %(l)s »."
-                    )
-                    % {"l": EducationLevel(education_level).label},
-                )
-            )
-        if not leaving_prison:
-            gaps.append(
-                Gap(
-                    "leaving_prison",
-                    _(
-                        "Depuis 2018, le Pacte s’adresse aux jeunes sortant de prison dans le "
-                        "cadre d’un aménagement de peine."
-                    ),
-                )
-            )
-    elif criteria == Criteria.DROP_OUT and not school_dropout:
-        gaps.append(
+        return _prison_leavers_gaps(education_level, leaving_prison)
+    if criteria == Criteria.DROP_OUT and not school_dropout:
+        return [
             Gap(
                 "school_dropout", _("Les critères de cette année demandent un décrochage scolaire.")
+            )
+        ]
+    return []
+
+
+def _prison_leavers_gaps(education_level, leaving_prison) -> list[Gap]:
+    gaps = []
+    if education_level and education_level not in EducationLevel.without_diploma():
+        gaps.append(
+            Gap(
+                "education_level",
+                _(
+                    "Depuis 2018, le Pacte s’adresse aux jeunes sans diplôme : le niveau "
+                    "indiqué est « %(l)s »."
+                )
+                % {"l": EducationLevel(education_level).label},
+            )
+        )
+    if not leaving_prison:
+        gaps.append(
+            Gap(
+                "leaving_prison",
+                _(
+                    "Depuis 2018, le Pacte s’adresse aux jeunes sortant de prison dans le "
+                    "cadre d’un aménagement de peine."
+                ),
             )
         )
     return gaps

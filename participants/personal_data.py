@@ -30,7 +30,18 @@ OUTCOME_EXPORTED = ("kind", "starts_on", "employer_name")
 
 def declare_participants_data():
     declare(
-        # The file itself: its fields are the export's « dossier » (right_of_access).
+        *_file_holdings(),
+        *_justice_holdings(),
+        *_path_holdings(),
+        *_task_holdings(),
+        *_cell_holdings(),
+        *_change_holdings(),
+    )
+
+
+def _file_holdings() -> tuple[Holding, ...]:
+    """The file itself: its fields are the export's « dossier » (right_of_access)."""
+    return (
         Holding(
             "participants.Participant",
             "id",
@@ -45,6 +56,11 @@ def declare_participants_data():
             exported=("history_date", "first_name", "last_name", "phone", "email", "status"),
             order_by=("history_date", "history_id"),
         ),
+    )
+
+
+def _justice_holdings() -> tuple[Holding, ...]:
+    return (
         Holding(
             "participants.JusticeMeasure",
             "participant",
@@ -62,6 +78,12 @@ def declare_participants_data():
             exported=("history_date", *JUSTICE_EXPORTED),
             order_by=("history_date", "history_id"),
         ),
+    )
+
+
+def _path_holdings() -> tuple[Holding, ...]:
+    """The follow-up: contacts, plan actions and outcomes."""
+    return (
         Holding(
             "participants.FollowUp",
             "participant",
@@ -100,7 +122,12 @@ def declare_participants_data():
             exported=("history_date", *OUTCOME_EXPORTED),
             order_by=("history_date", "history_id"),
         ),
-        # A task's title names the young person (« Prochain contact avec Inès »).
+    )
+
+
+def _task_holdings() -> tuple[Holding, ...]:
+    # A task's title names the young person (« Prochain contact avec Inès »).
+    return (
         Holding(
             "participants.Task",
             "participant",
@@ -109,6 +136,12 @@ def declare_participants_data():
             exported=("title", "due_on", "done_at", "maintained"),
             order_by=("due_on", "pk"),
         ),
+    )
+
+
+def _cell_holdings() -> tuple[Holding, ...]:
+    """The Cellule Emploi's decisions."""
+    return (
         Holding(
             "participants.AgendaItem",
             "participant",
@@ -116,6 +149,12 @@ def declare_participants_data():
             cleared={"decision": ""},
             exported=("meeting", "decision", "decided_at"),
         ),
+    )
+
+
+def _change_holdings() -> tuple[Holding, ...]:
+    """The history of status and referent changes."""
+    return (
         Holding(
             "participants.StatusChange",
             "participant",

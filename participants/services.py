@@ -61,6 +61,26 @@ def participant_create(*, by, participant: Participant, override_reason: str = "
     """Save a new file built by the form; eligibility gaps need a coordinator's reason."""
     if not permissions.can_create_participant(by):
         raise DomainError(_("Votre rôle ne permet pas de créer un dossier."))
+    _check_enrolment_year(by=by, participant=participant)
+    participant.territory_id = by.territory_id
+    _check_structures(by=by, participant=participant)
+    _check_eligibility(by=by, participant=participant, override_reason=override_reason)
+    participant.search_name = search_key(participant.first_name, participant.last_name)
+    participant.status = Status.REFERRED
+    participant.save()
+    StatusChange.objects.create(
+        participant=participant,
+        from_status="",
+        to_status=Status.REFERRED,
+        changed_by=by,
+        reason=_("Orientation enregistrée"),
+    )
+    audit.log_write(user=by, obj=participant, created=True)
+    return participant
+
+
+def _check_enrolment_year(*, by, participant: Participant):
+    """The file's programme year is the territory's, still open, and that of its entry date."""
     # Read again: the year may have closed since the form was shown.
     programme_year = ProgrammeYear.objects.get(pk=participant.programme_year_id)
     if programme_year.territory_id != by.territory_id:
@@ -80,7 +100,10 @@ def participant_create(*, by, participant: Participant, override_reason: str = "
             % {"entry": participant.enrolled_on.year},
             field="programme_year",
         )
-    participant.territory_id = by.territory_id
+
+
+def _check_structures(*, by, participant: Participant):
+    """The structures are of the territory, and the referent of the structure in charge."""
     # A counsellor's structure in charge is their own, set just below.
     fields = (
         ["referred_by"] if by.role == Role.COUNSELLOR else ["referred_by", "structure_in_charge"]
@@ -97,6 +120,10 @@ def participant_create(*, by, participant: Participant, override_reason: str = "
             _("Le référent ou la référente doit appartenir à la structure référente."),
             field="referent",
         )
+
+
+def _check_eligibility(*, by, participant: Participant, override_reason: str):
+    """Eligibility gaps need a reason, given by the coordination; it goes on the file."""
     gaps = participant_gaps(participant)
     if gaps:
         if not override_reason.strip():
@@ -107,18 +134,6 @@ def participant_create(*, by, participant: Participant, override_reason: str = "
                 field="override_reason",
             )
         participant.eligibility_override_reason = override_reason.strip()
-    participant.search_name = search_key(participant.first_name, participant.last_name)
-    participant.status = Status.REFERRED
-    participant.save()
-    StatusChange.objects.create(
-        participant=participant,
-        from_status="",
-        to_status=Status.REFERRED,
-        changed_by=by,
-        reason=_("Orientation enregistrée"),
-    )
-    audit.log_write(user=by, obj=participant, created=True)
-    return participant
 
 
 class StaleFile(DomainError):

@@ -3,7 +3,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pacte import audit
 from pacte.attempts import attempt
+from pacte.audit import reads, record, rows
 from pacte.exceptions import DomainError
 from pacte.models import AccessAction
 from pacte.pagination import DeferredJoinPaginator
@@ -39,11 +41,12 @@ PAGE_SIZE = 50
 
 
 def _participant_page(request, pk):
-    """The participant if in the user's scope (else 404); a page showing it is a read,
-    logged whatever the method (a form displayed again after a POST too)."""
-    participant = selectors.participant_for_page(request.user, pk)
-    audit.shown(request, participant)
-    return participant
+    """The participant if in the user's scope (else 404). A page showing it declares
+    `@reads(SHOWS_FILE)`: logged whatever the method (a form displayed again too)."""
+    return selectors.participant_for_page(request.user, pk)
+
+
+SHOWS_FILE = record("participant")
 
 
 def _require(allowed: bool):
@@ -51,14 +54,14 @@ def _require(allowed: bool):
         raise PermissionDenied
 
 
+@reads(rows("participant", "page_obj"))
 @rule_required(permissions.can_list_participants)
 def participant_list(request):
     participant_filter = ParticipantFilter(
         request.GET, queryset=selectors.participants_for_list(request.user), user=request.user
     )
     page = DeferredJoinPaginator(participant_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.log_list(request, "participant", page.paginator.count)
-    return render(
+    return TemplateResponse(
         request,
         "participants/participant_list.html",
         {
@@ -103,7 +106,7 @@ def participant_create(request):
         .filter(pk__in=[d.pk for d in duplicates])
         .values_list("pk", flat=True)
     )
-    return render(
+    return TemplateResponse(
         request,
         "participants/participant_form.html",
         {
@@ -115,6 +118,7 @@ def participant_create(request):
     )
 
 
+@reads(SHOWS_FILE)
 def participant_detail(request, pk):
     participant = _participant_page(request, pk)
     user = request.user
@@ -123,7 +127,7 @@ def participant_detail(request, pk):
     plan_actions, outcomes, tasks, justice_measures = selectors.participant_panels(
         participant, with_justice=can_see_justice
     )
-    return render(
+    return TemplateResponse(
         request,
         "participants/participant_detail.html",
         {
@@ -159,6 +163,7 @@ def _status_form(participant, data=None):
     return form
 
 
+@reads(SHOWS_FILE)
 def participant_update(request, pk):
     participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
@@ -184,7 +189,7 @@ def participant_update(request, pk):
         else:
             messages.success(request, _("Le dossier de %(p)s est enregistré.") % {"p": saved})
             return redirect("participants:detail", pk=participant.pk)
-    return render(
+    return TemplateResponse(
         request,
         "participants/participant_form.html",
         {
@@ -196,6 +201,7 @@ def participant_update(request, pk):
     )
 
 
+@reads(SHOWS_FILE)
 @require_POST
 def follow_up_create(request, pk):
     participant = _participant_page(request, pk)
@@ -219,10 +225,11 @@ def follow_up_create(request, pk):
         "timeline": selectors.participant_timeline(participant),
     }
     if request.htmx:
-        return render(request, "participants/_follow_up_panel.html", context)
-    return render(request, "participants/follow_up_form_page.html", context, status=200)
+        return TemplateResponse(request, "participants/_follow_up_panel.html", context)
+    return TemplateResponse(request, "participants/follow_up_form_page.html", context, status=200)
 
 
+@reads(SHOWS_FILE)
 @require_POST
 def status_change(request, pk):
     participant = _participant_page(request, pk)
@@ -237,13 +244,14 @@ def status_change(request, pk):
         messages.success(request, _("Le statut est changé."))
         return redirect("participants:detail", pk=participant.pk)
     # The form again, its errors next to its fields (not a bare message on another tab).
-    return render(
+    return TemplateResponse(
         request,
         "participants/simple_form.html",
         {"form": form, "participant": participant, "title": _("Changer le statut")},
     )
 
 
+@reads(SHOWS_FILE)
 def justice_edit(request, pk):
     participant = _participant_page(request, pk)
     _require(
@@ -261,13 +269,14 @@ def justice_edit(request, pk):
         ):
             messages.success(request, _("La mesure de justice est enregistrée."))
             return redirect("participants:detail", pk=participant.pk)
-    return render(
+    return TemplateResponse(
         request,
         "participants/simple_form.html",
         {"form": form, "participant": participant, "title": _("Mesure de justice")},
     )
 
 
+@reads(SHOWS_FILE)
 def outcome_create(request, pk):
     participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
@@ -281,19 +290,19 @@ def outcome_create(request, pk):
         ):
             messages.success(request, _("La sortie est enregistrée."))
             return redirect("participants:detail", pk=participant.pk)
-    return render(
+    return TemplateResponse(
         request,
         "participants/simple_form.html",
         {"form": form, "participant": participant, "title": _("Enregistrer une sortie")},
     )
 
 
+@reads(rows("participant", "page_obj"))
 @rule_required(permissions.can_list_participants)
 def attention_list(request):
     participants = selectors.participants_needing_attention(request.user)
     page = DeferredJoinPaginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.log_list(request, "participant", page.paginator.count)
-    return render(
+    return TemplateResponse(
         request,
         "participants/attention_list.html",
         {
@@ -304,12 +313,12 @@ def attention_list(request):
     )
 
 
+@reads(rows("task", "page_obj"))
 @rule_required(permissions.can_list_participants)
 def task_list(request):
     tasks = selectors.open_tasks_for(request.user)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.log_list(request, "task", page.paginator.count)
-    return render(
+    return TemplateResponse(
         request,
         "participants/task_list.html",
         {"page_obj": page, "count": page.paginator.count, "check_form": OutcomeCheckForm()},
@@ -339,6 +348,7 @@ def task_complete(request, pk):
     return redirect("participants:tasks")
 
 
+@reads(SHOWS_FILE)
 def plan_action_create(request, pk):
     participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
@@ -355,13 +365,14 @@ def plan_action_create(request, pk):
     ):
         messages.success(request, _("L’action est ajoutée au parcours."))
         return redirect("participants:detail", pk=participant.pk)
-    return render(
+    return TemplateResponse(
         request,
         "participants/simple_form.html",
         {"form": form, "participant": participant, "title": _("Ajouter une action au parcours")},
     )
 
 
+@reads(SHOWS_FILE)
 def hand_over(request, pk):
     participant = _participant_page(request, pk)
     _require(permissions.can_hand_over(request.user, participant))
@@ -376,13 +387,14 @@ def hand_over(request, pk):
         if handed:
             messages.success(request, _("Le jeune est confié à %(r)s.") % {"r": handed.referent})
             return redirect("participants:detail", pk=participant.pk)
-    return render(
+    return TemplateResponse(
         request,
         "participants/simple_form.html",
         {"form": form, "participant": participant, "title": _("Changer de référent")},
     )
 
 
+@reads(SHOWS_FILE)
 def stand_in(request, pk):
     participant = _participant_page(request, pk)
     _require(permissions.can_name_stand_in(request.user, participant))
@@ -405,13 +417,14 @@ def stand_in(request, pk):
     ):
         messages.success(request, _("Le remplacement est enregistré."))
         return redirect("participants:detail", pk=participant.pk)
-    return render(
+    return TemplateResponse(
         request,
         "participants/simple_form.html",
         {"form": form, "participant": participant, "title": _("Remplacement pendant une absence")},
     )
 
 
+@reads(rows("participant", "exported", action=AccessAction.EXPORT))
 @rule_required(permissions.can_export_participants)
 def participant_export(request, fmt):
     participant_filter = ParticipantFilter(
@@ -420,19 +433,24 @@ def participant_export(request, fmt):
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     count = participant_filter.qs.count()
-    audit.log_list(request, "participant", count, action=AccessAction.EXPORT)
     if count > settings.PACTE_EXPORT_INLINE_MAX:
-        # Too long for a request: the cluster writes the file, its page follows it.
+        # Too long for a request: the cluster writes the file, its page follows it. No
+        # response shows the rows here: the request of their export is its own entry
+        # (the download of the file will be another).
         from participants.export_jobs import export_request
 
+        audit.log_list(request, "participant", count, action=AccessAction.EXPORT)
         return redirect(export_request(by=request.user, fmt=fmt, query=request.GET, total=count))
-    headers, rows = export_table(request.user, participant_filter.qs)
+    headers, lines = export_table(request.user, participant_filter.qs)
     filename = f"jeunes-{timezone.localdate():%Y-%m-%d}"
     if fmt == "xlsx":
-        return xlsx_response(filename, headers, rows, sheet="Jeunes")
-    return csv_response(filename, headers, rows)
+        response = xlsx_response(filename, headers, lines, sheet="Jeunes")
+    else:
+        response = csv_response(filename, headers, lines)
+    return audit.with_context(response, exported=count)
 
 
+@reads(SHOWS_FILE)
 def plan_action_update(request, pk, action_pk):
     participant = _participant_page(request, pk)
     _require(permissions.can_edit_participant(request.user, participant))
@@ -450,7 +468,7 @@ def plan_action_update(request, pk, action_pk):
     ):
         messages.success(request, _("L’action est mise à jour."))
         return redirect("participants:detail", pk=participant.pk)
-    return render(
+    return TemplateResponse(
         request,
         "participants/simple_form.html",
         {"form": form, "participant": participant, "title": _("Modifier une action du parcours")},
@@ -462,6 +480,7 @@ def right_of_access(request, pk, fmt):
     _require(permissions.can_export_right_of_access(request.user, participant))
     if fmt not in {"json", "pdf"}:
         raise Http404
+    # Logged by hand, before the data is collected: the export lists its own entry.
     audit.log_read(request, participant, action=AccessAction.EXPORT)
     data = right_of_access_data(participant)
     filename = f"droit-d-acces-{participant.pk}-{timezone.localdate():%Y-%m-%d}"
@@ -477,6 +496,7 @@ def right_of_access(request, pk, fmt):
     )
 
 
+@reads(rows("participant", "due"))
 @rule_required(permissions.can_see_retention_due)
 def retention_due(request):
     visible = Participant.objects.visible_to(request.user)
@@ -486,24 +506,25 @@ def retention_due(request):
     inactive = list(retention.inactive_due(visible, notice_days=notice).order_by("updated_at"))
     for participant in inactive:
         participant.last_activity = retention.last_activity(participant)
-    audit.log_list(request, "participant", len(justice) + len(files) + len(inactive))
-    return render(
+    return TemplateResponse(
         request,
         "participants/retention_due.html",
         {
             "justice": justice,
             "files": files,
             "inactive": inactive,
+            "due": justice + files + inactive,
             "notice_days": notice,
             "periods": settings.PACTE_RETENTION_DAYS,
         },
     )
 
 
+@reads(SHOWS_FILE)
 def participant_history(request, pk):
     participant = _participant_page(request, pk)
     _require(permissions.can_read_history(request.user, participant))
-    return render(
+    return TemplateResponse(
         request,
         "participants/participant_history.html",
         {"participant": participant, "changes": selectors.participant_changes(participant)},

@@ -36,6 +36,38 @@ def short_file_create(
     """Create the « orienté » file of a walk-in, followed by `coordinator` (who gets the
     task of completing it). `occasion` says where they came, for the task and history."""
     territory_id = coordinator.territory_id
+    _check_walk_in(
+        territory_id=territory_id,
+        on=on,
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=birth_date,
+        referred_by=referred_by,
+    )
+    participant = Participant.objects.create(
+        territory_id=territory_id,
+        programme_year=_open_year(territory_id=territory_id, on=on),
+        status=Status.REFERRED,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        search_name=search_key(first_name, last_name),
+        birth_date=birth_date,
+        phone=phone,
+        referred_by=referred_by,
+        referred_on=on,
+        structure_in_charge_id=coordinator.structure_id,
+        referent=coordinator,
+        enrolled_on=on,
+    )
+    _record_arrival(
+        by=by, coordinator=coordinator, participant=participant, on=on, occasion=occasion
+    )
+    audit.log_write(user=by, obj=participant, created=True)
+    return participant
+
+
+def _check_walk_in(*, territory_id, on, first_name, last_name, birth_date, referred_by):
+    """The referrer is of the territory, the age is the programme's, no file exists yet."""
     if referred_by.territory_id != territory_id:
         raise DomainError(
             _("Cette structure n’appartient pas à votre territoire."), field="referred_by"
@@ -60,6 +92,10 @@ def short_file_create(
             _("Un dossier existe déjà à ce nom et à cette date de naissance : cherchez-le."),
             field="last_name",
         )
+
+
+def _open_year(*, territory_id, on):
+    """The programme year open for enrolments on `on`, or an error for the coordination."""
     programme_year = enrolment_year(territory_id=territory_id, on=on)
     if programme_year is None:
         raise DomainError(
@@ -69,21 +105,11 @@ def short_file_create(
             )
             % {"year": on.year}
         )
-    participant = Participant.objects.create(
-        territory_id=territory_id,
-        programme_year=programme_year,
-        status=Status.REFERRED,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        search_name=search_key(first_name, last_name),
-        birth_date=birth_date,
-        phone=phone,
-        referred_by=referred_by,
-        referred_on=on,
-        structure_in_charge_id=coordinator.structure_id,
-        referent=coordinator,
-        enrolled_on=on,
-    )
+    return programme_year
+
+
+def _record_arrival(*, by, coordinator, participant, on, occasion):
+    """The file's first status, and the coordinator's task of completing it."""
     StatusChange.objects.create(
         participant=participant,
         from_status="",
@@ -99,5 +125,3 @@ def short_file_create(
         % {"occasion": occasion},
         due_on=on,
     )
-    audit.log_write(user=by, obj=participant, created=True)
-    return participant

@@ -28,7 +28,7 @@ from pacte.work.services import (
     work_request,
     write_private_file,
 )
-from partners.resources import ImportFileRefused
+from partners.import_files import ImportFileRefused
 
 KINDS = {"partner": WorkKind.PARTNERS_IMPORT, "contact": WorkKind.CONTACTS_IMPORT}
 MAX_PROBLEMS = 30

@@ -1,10 +1,10 @@
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 
-from pacte import audit
-from pacte.permissions import rule_required
-from pacte.roles import Role
+from pacte.audit import reads, record
+from pacte.permissions import is_recruiter, rule_required
 from partners import permissions, selectors
 from partners.filters import PartnerFilter
 
@@ -27,14 +27,14 @@ def partner_list(request):
     )
 
 
+@reads(record("partner"))
 def partner_detail(request, pk):
     """A partner's page; a recruiter reaches only their own organisation's."""
     partner = selectors.partner_for_page(request.user, pk)
-    recruiter = request.user.role == Role.RECRUITER
+    recruiter = is_recruiter(request.user)
     if not (recruiter or permissions.can_list_partners(request.user)):
         raise PermissionDenied
-    audit.log_read(request, partner)
-    return render(
+    return TemplateResponse(
         request,
         "partners/partner_detail.html",
         {

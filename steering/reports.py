@@ -192,6 +192,20 @@ def statistics_tables(territory_id, period: Period) -> list[dict]:
     Only counts leave this function: birth dates are read to place people in age bands.
     """
     start, end = period.start, period.end
+    return [
+        _referred_table(territory_id, start, end),
+        _outcomes_table(territory_id, start, end),
+        _checks_table(territory_id, start, end),
+    ]
+
+
+def _dimension(name, categories, values):
+    counted = Counter(values)
+    return (name, [(label, counted.get(key, 0)) for key, label in categories])
+
+
+def _referred_table(territory_id, start, end) -> dict:
+    """The young people referred during the period, by age, QPV, status, referrer, year."""
     people = list(
         Participant.objects.filter(territory_id=territory_id, referred_on__range=(start, end))
         .order_by()
@@ -208,38 +222,37 @@ def statistics_tables(territory_id, period: Period) -> list[dict]:
         set(ProgrammeYear.objects.filter(territory_id=territory_id).values_list("year", flat=True))
         | {row[5] for row in people}
     )
-
-    def dimension(name, categories, values):
-        counted = Counter(values)
-        return (name, [(label, counted.get(key, 0)) for key, label in categories])
-
-    referred = {
+    return {
         "population": _("Jeunes orientés pendant la période"),
         "total": len(people),
         "dimensions": [
-            dimension(
+            _dimension(
                 _("Âge à l’entrée dans le programme"),
                 AGE_BANDS,
                 [_age_band(birth, enrolled) for birth, enrolled, *_rest in people],
             ),
-            dimension(
+            _dimension(
                 _("Habite un QPV"),
                 [("yes", _("Oui")), ("no", _("Non")), ("unknown", _("Non renseigné"))],
                 [_qpv(row[2]) for row in people],
             ),
-            dimension(_("Statut actuel"), Status.choices, [row[3] for row in people]),
-            dimension(
+            _dimension(_("Statut actuel"), Status.choices, [row[3] for row in people]),
+            _dimension(
                 _("Type de structure qui oriente"),
                 StructureKind.choices,
                 [row[4] for row in people],
             ),
-            dimension(
+            _dimension(
                 _("Année du programme"),
                 [(year, str(year)) for year in years],
                 [row[5] for row in people],
             ),
         ],
     }
+
+
+def _outcomes_table(territory_id, start, end) -> dict:
+    """The outcomes started during the period, by kind."""
     by_kind = dict(
         Outcome.objects.filter(
             participant__territory_id=territory_id, starts_on__range=(start, end)
@@ -249,7 +262,7 @@ def statistics_tables(territory_id, period: Period) -> list[dict]:
         .annotate(n=Count("pk"))
     )
     durable = OutcomeKind.durable_employment()
-    outcomes = {
+    return {
         "population": _("Sorties commencées pendant la période"),
         "total": sum(by_kind.values()),
         "dimensions": [
@@ -265,6 +278,10 @@ def statistics_tables(territory_id, period: Period) -> list[dict]:
             )
         ],
     }
+
+
+def _checks_table(territory_id, start, end) -> dict:
+    """The six-month outcome checks done during the period, by whether it held."""
     checks = dict(
         Task.objects.filter(
             participant__territory_id=territory_id,
@@ -276,7 +293,7 @@ def statistics_tables(territory_id, period: Period) -> list[dict]:
         .values_list("maintained")
         .annotate(n=Count("pk"))
     )
-    check_table = {
+    return {
         "population": _("Vérifications à 6 mois faites pendant la période"),
         "total": sum(checks.values()),
         "dimensions": [
@@ -286,7 +303,6 @@ def statistics_tables(territory_id, period: Period) -> list[dict]:
             )
         ],
     }
-    return [referred, outcomes, check_table]
 
 
 STATISTICS_HEADERS = [

@@ -22,6 +22,7 @@ from events.models import (
     EventStatus,
     Interview,
     InterviewOutcome,
+    RecruiterTable,
     RegistrationStatus,
 )
 from pacte import audit
@@ -68,6 +69,18 @@ def _locked_tables(event):
 def _locked_registrations(queryset):
     """Registrations locked by id, without their joined rows (the event's lock is held)."""
     return queryset.select_for_update(of=("self",)).order_by("pk")
+
+
+@transaction.atomic
+def table_create(*, by, event, form) -> RecruiterTable:
+    """A recruiter's table at the event, added by its coordination, with its log entry."""
+    if not permissions.can_manage_event(by, event):
+        raise DomainError(_("Seule la coordination du Café-métiers ajoute une table."))
+    table = form.save(commit=False)
+    table.event = event
+    table.save()
+    audit.log_write(user=by, obj=table, created=True)
+    return table
 
 
 @transaction.atomic
@@ -231,53 +244,64 @@ def _follow_through(*, by, interview, before=(InterviewOutcome.PENDING, "")):
         _outcome_kind(interview.outcome, interview.contract_type),
     )
     if old_kind != new_kind:
-        if old_kind is not None:
-            recorded = (
-                participant.outcomes.filter(
-                    kind=old_kind, employer=partner, starts_on=day, created_at__date=day
-                )
-                .order_by("-pk")
-                .first()
-            )
-            if recorded is not None:
-                # Its checks at 3, 6 and 12 months go with it (cascade); simple-history
-                # keeps the deleted version, with who corrected.
-                audit.log_write(user=by, obj=recorded)
-                recorded._history_user = by
-                recorded.delete()
-        if new_kind is not None:
-            outcome_create(
-                by=by,
-                participant=participant,
-                kind=new_kind,
-                starts_on=day,
-                employer=partner,
-                employer_name=partner.name,
-            )
+        _follow_outcome(
+            by=by, participant=participant, partner=partner, day=day, old=old_kind, new=new_kind
+        )
     old_title, new_title = _task_title(partner, before[0]), _task_title(partner, interview.outcome)
-    if old_title == new_title:
-        return
+    if old_title != new_title:
+        _follow_task(participant=participant, day=day, old=old_title, new=new_title)
+
+
+def _follow_outcome(*, by, participant, partner, day, old, new):
+    """Undo the Outcome of kind `old` the day recorded, record one of kind `new`."""
+    if old is not None:
+        recorded = (
+            participant.outcomes.filter(
+                kind=old, employer=partner, starts_on=day, created_at__date=day
+            )
+            .order_by("-pk")
+            .first()
+        )
+        if recorded is not None:
+            # Its checks at 3, 6 and 12 months go with it (cascade); simple-history
+            # keeps the deleted version, with who corrected.
+            audit.log_write(user=by, obj=recorded)
+            recorded._history_user = by
+            recorded.delete()
+    if new is not None:
+        outcome_create(
+            by=by,
+            participant=participant,
+            kind=new,
+            starts_on=day,
+            employer=partner,
+            employer_name=partner.name,
+        )
+
+
+def _follow_task(*, participant, day, old, new):
+    """Retitle, delete or create the counsellor's task: titled `old` until now, `new` now."""
     # The task left by the outcome corrected, still open (one the counsellor has done stays).
     task = (
         participant.tasks.filter(
-            kind=TaskKind.OTHER, title=old_title, done_at__isnull=True, created_at__date=day
+            kind=TaskKind.OTHER, title=old, done_at__isnull=True, created_at__date=day
         )
         .order_by("-pk")
         .first()
-        if old_title
+        if old
         else None
     )
-    if task is not None and new_title:
-        task.title = new_title
+    if task is not None and new:
+        task.title = new
         task.save(update_fields=["title"])
     elif task is not None:
         task.delete()
-    elif new_title:
+    elif new:
         Task.objects.create(
             participant=participant,
             assignee=participant.referent,
             kind=TaskKind.OTHER,
-            title=new_title,
+            title=new,
             due_on=timezone.localdate() + dt.timedelta(days=7),
         )
 

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,11 +32,14 @@ from events.job_dating.forms import (
 from events.models import Event, Interview, InterviewOutcome, RecruiterTable, RegistrationStatus
 from events.selectors import registration_in_scope
 from pacte import audit
+from pacte.attempts import attempt
+from pacte.audit import reads, record, rows
 from pacte.confirm import confirmation_page
 from pacte.exceptions import DomainError
+from pacte.models import AccessAction
 from pacte.operators import sender_for
 from pacte.pdf import render_pdf
-from pacte.roles import Role
+from pacte.permissions import is_recruiter
 from pacte.templatetags.pacte_tags import long_date
 from partners.models import Partner
 
@@ -47,20 +51,30 @@ def _managed_event(request, pk):
     return event
 
 
+# The form offers the territory's recruiter accounts: their names are read.
+@reads(rows("user", "recruiters"))
 def table_create(request, pk):
     event = _managed_event(request, pk)
     form = RecruiterTableForm(request.POST or None, event=event)
-    if request.method == "POST" and form.is_valid():
-        table = form.save(commit=False)
-        table.event = event
-        table.save()
-        audit.log_write(user=request.user, obj=table, created=True)
+    table = (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            lambda: job_dating.table_create(by=request.user, event=event, form=form), form=form
+        )
+    )
+    if table:
         messages.success(request, _("La table de %(p)s est ajoutée.") % {"p": table.partner})
         return redirect("events:detail", pk=event.pk)
-    return render(
+    return TemplateResponse(
         request,
         "events/event_part_form.html",
-        {"form": form, "event": event, "title": _("Ajouter une table de job-dating")},
+        {
+            "form": form,
+            "event": event,
+            "title": _("Ajouter une table de job-dating"),
+            "recruiters": form.fields["recruiter"].queryset,
+        },
     )
 
 
@@ -79,7 +93,7 @@ def _table(request, pk):
     """A recruiter reaches only their own tables; the coordination every table it runs."""
     table = get_object_or_404(RecruiterTable.objects.select_related("event", "partner"), pk=pk)
     user = request.user
-    if user.role == Role.RECRUITER:
+    if is_recruiter(user):
         if table.recruiter_id != user.pk:
             raise Http404
     elif not permissions.can_manage_event(user, table.event):
@@ -156,7 +170,7 @@ def _card(
     if outside is None:
         outside = (
             set()
-            if request.user.role == Role.RECRUITER
+            if is_recruiter(request.user)
             else selectors.interviews_outside_hours([interview], request.user)
         )
     return InterviewCard(
@@ -188,60 +202,58 @@ def _next_pending(table):
     )
 
 
+def _one_card(request, table, interviews, one, *, correcting, next_pk, outside):
+    """The card `one` alone, for htmx: it names the person; the table's list is not shown."""
+    interview = next((i for i in interviews if i.pk == one), None)
+    if interview is None:
+        raise Http404
+    card = _card(
+        request, table, interview, correcting=correcting == one, next_pk=next_pk, outside=outside
+    )
+    if correcting and not card.correcting and card.is_done:
+        card.notices.append(_("La suite de cet entretien ne se corrige plus."))
+    if card.correcting:
+        card.form.fields["outcome"].widget.attrs["autofocus"] = True
+    return TemplateResponse(
+        request,
+        "events/_interview_card.html",
+        {"table": table, "card": card, "registration": interview.registration, "interviews": None},
+    )
+
+
+@reads(record("registration"), rows("interview", "interviews"))
 def table_detail(request, pk):
     """« Who is next at my table »: the next candidate first, then the others by slot time,
     the interviews done below. `?corriger=<id>` opens a card's correction, `?carte=<id>`
     shows it as it is; with htmx, that card alone comes back."""
     table = _table(request, pk)
     interviews = list(_interviews(table))
-    is_recruiter = request.user.role == Role.RECRUITER
-    outside = (
-        set() if is_recruiter else selectors.interviews_outside_hours(interviews, request.user)
-    )
+    recruiter = is_recruiter(request.user)
+    outside = set() if recruiter else selectors.interviews_outside_hours(interviews, request.user)
     pending = [i for i in interviews if i.outcome == InterviewOutcome.PENDING]
     next_pk = pending[0].pk if pending else None
     correcting = _pk_param(request, "corriger")
     one = correcting or _pk_param(request, "carte")
     if request.htmx and one is not None:
-        interview = next((i for i in interviews if i.pk == one), None)
-        if interview is None:
-            raise Http404
-        card = _card(
-            request,
-            table,
-            interview,
-            correcting=correcting == one,
-            next_pk=next_pk,
-            outside=outside,
+        return _one_card(
+            request, table, interviews, one, correcting=correcting, next_pk=next_pk, outside=outside
         )
-        if correcting and not card.correcting and card.is_done:
-            card.notices.append(_("La suite de cet entretien ne se corrige plus."))
-        if card.correcting:
-            card.form.fields["outcome"].widget.attrs["autofocus"] = True
-        audit.shown(request, interview.registration)
-        return render(request, "events/_interview_card.html", {"table": table, "card": card})
-    audit.log_list(request, "interview", len(interviews))
     cards = [
-        _card(
-            request,
-            table,
-            i,
-            correcting=i.pk == correcting,
-            next_pk=next_pk,
-            outside=outside,
-        )
+        _card(request, table, i, correcting=i.pk == correcting, next_pk=next_pk, outside=outside)
         for i in interviews
     ]
-    return render(
+    return TemplateResponse(
         request,
         "events/table_detail.html",
         {
             "table": table,
+            "interviews": interviews,
+            "registration": None,
             "pending_cards": [c for c in cards if not c.is_done],
             "done_cards": [c for c in cards if c.is_done],
             "outside_hours": outside,
-            "is_recruiter": is_recruiter,
-            "book_form": InterviewBookForm(table=table) if not is_recruiter else None,
+            "is_recruiter": recruiter,
+            "book_form": InterviewBookForm(table=table) if not recruiter else None,
         },
     )
 
@@ -249,7 +261,7 @@ def table_detail(request, pk):
 @require_POST
 def interview_book(request, pk):
     table = _table(request, pk)
-    if request.user.role == Role.RECRUITER:
+    if is_recruiter(request.user):
         raise PermissionDenied
     form = InterviewBookForm(request.POST, table=table)
     if form.is_valid():
@@ -269,6 +281,7 @@ def interview_book(request, pk):
     return redirect("events:table", pk=table.pk)
 
 
+@reads(record("registration"))
 @require_POST
 def interview_record(request, pk):
     """Save (or correct) one interview's outcome. With htmx only its card comes back, its
@@ -316,54 +329,64 @@ def interview_record(request, pk):
             correcting=correcting,
             next_pk=following.pk if following else None,
         )
-    audit.shown(request, interview.registration)  # the card sent back names the person
-    return render(request, "events/_interview_card.html", {"table": table, "card": card})
+    return TemplateResponse(  # the card sent back names the person
+        request,
+        "events/_interview_card.html",
+        {"table": table, "card": card, "registration": interview.registration},
+    )
 
 
+def _close_text(preview) -> str:
+    """What closing the day will do, in figures."""
+    text = [
+        ngettext(
+            "%(n)s jeune attendu n’est pas émargé : il ou elle sera noté absent, et son "
+            "conseiller ou sa conseillère aura un appel à passer.",
+            "%(n)s jeunes attendus ne sont pas émargés : ils seront notés absents, et "
+            "leur conseiller ou conseillère aura un appel à passer pour chacun.",
+            preview["absent"],
+        )
+        % {"n": preview["absent"]}
+    ]
+    if preview["met"]:
+        text.append(
+            ngettext(
+                "%(n)s jeune non émargé a passé un entretien : il ou elle sera noté présent.",
+                "%(n)s jeunes non émargés ont passé un entretien : ils seront notés présents.",
+                preview["met"],
+            )
+            % {"n": preview["met"]}
+        )
+    if preview["pending"]:
+        text.append(
+            ngettext(
+                "%(n)s entretien n’a pas encore de suite : celui d’un absent sera noté « Absent ».",
+                "%(n)s entretiens n’ont pas encore de suite : ceux des absents seront "
+                "notés « Absent ».",
+                preview["pending"],
+            )
+            % {"n": preview["pending"]}
+        )
+    text.append(_("Ensuite, la suite des entretiens ne se corrige plus."))
+    return " ".join(text)
+
+
+# The confirmation shows figures of the day's registrations, never a name.
+@reads(rows("registration", "preview", counted=False))
 @require_http_methods(["GET", "POST"])
 def event_close(request, pk):
     """Closing the day asks first (GET: what it will do); POST closes."""
     event = _managed_event(request, pk)
     if request.method != "POST":
         preview = job_dating.close_preview(event)
-        text = [
-            ngettext(
-                "%(n)s jeune attendu n’est pas émargé : il ou elle sera noté absent, et son "
-                "conseiller ou sa conseillère aura un appel à passer.",
-                "%(n)s jeunes attendus ne sont pas émargés : ils seront notés absents, et "
-                "leur conseiller ou conseillère aura un appel à passer pour chacun.",
-                preview["absent"],
-            )
-            % {"n": preview["absent"]}
-        ]
-        if preview["met"]:
-            text.append(
-                ngettext(
-                    "%(n)s jeune non émargé a passé un entretien : il ou elle sera noté présent.",
-                    "%(n)s jeunes non émargés ont passé un entretien : ils seront notés présents.",
-                    preview["met"],
-                )
-                % {"n": preview["met"]}
-            )
-        if preview["pending"]:
-            text.append(
-                ngettext(
-                    "%(n)s entretien n’a pas encore de suite : celui d’un absent sera noté "
-                    "« Absent ».",
-                    "%(n)s entretiens n’ont pas encore de suite : ceux des absents seront "
-                    "notés « Absent ».",
-                    preview["pending"],
-                )
-                % {"n": preview["pending"]}
-            )
-        text.append(_("Ensuite, la suite des entretiens ne se corrige plus."))
-        return confirmation_page(
+        page = confirmation_page(
             request,
             title=_("Clôturer la journée du %(d)s ?") % {"d": long_date(event.date)},
-            text=" ".join(text),
+            text=_close_text(preview),
             confirm_label=_("Clôturer la journée"),
             cancel_url=reverse("events:detail", args=[event.pk]),
         )
+        return audit.with_context(page, preview=preview)
     done = job_dating.event_close(by=request.user, event=event)
     messages.success(
         request,
@@ -377,12 +400,12 @@ def event_close(request, pk):
     return redirect("events:report", pk=event.pk)
 
 
+# Figures of the event's registrations and interviews, never a name.
+@reads(rows("registration", "figures", counted=False))
 def report(request, pk):
     """The figures a press release quotes: « 65 jeunes, 5 entreprises »."""
     event = get_object_or_404(selectors.events_with_counts(request.user), pk=pk)
-    if request.user.role not in {Role.COORDINATOR, Role.PILOT} or (
-        event.territory_id != request.user.territory_id
-    ):
+    if not permissions.can_read_event_report(request.user, event):
         raise PermissionDenied
     S = RegistrationStatus
     figures = event.registrations.aggregate(
@@ -405,7 +428,7 @@ def report(request, pk):
     outcomes = dict(
         interviews.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n")
     )
-    return render(
+    return TemplateResponse(
         request,
         "events/report.html",
         {
@@ -426,6 +449,8 @@ def report(request, pk):
     )
 
 
+# The recruiter's own table, opened by their personal link (its token is not logged).
+@reads(record("table"))
 @login_not_required
 def recruiter_access(request, token):
     """The recruiter's personal link: on the event's day, one tap opens their own table."""
@@ -451,7 +476,9 @@ def recruiter_access(request, token):
         login(request, table.recruiter, backend="pacte.auth_backends.AccountBackend")
         audit.log_write(user=table.recruiter, obj=table)
         return redirect("events:table", pk=table.pk)
-    return render(request, "events/recruiter_access.html", {"table": table, "valid": True})
+    return TemplateResponse(
+        request, "events/recruiter_access.html", {"table": table, "valid": True}
+    )
 
 
 @require_POST
@@ -472,10 +499,12 @@ def send_recruiter_link(request, pk):
     return redirect("events:table", pk=table.pk)
 
 
+@reads(rows("interview", "interviews", action=AccessAction.EXPORT))
 def table_schedule(request, pk):
     table = _table(request, pk)
-    interviews = table.interviews.select_related("registration__participant").order_by("starts_at")
-    audit.log_list(request, "interview", len(interviews), action="export")
+    interviews = list(
+        table.interviews.select_related("registration__participant").order_by("starts_at")
+    )
     return render_pdf(
         request,
         "documents/table_schedule.html",
@@ -488,10 +517,10 @@ def table_schedule(request, pk):
     )
 
 
+@reads(record("registration", action=AccessAction.EXPORT))
 def participant_schedule(request, pk):
     """A young person's own afternoon: their workshops and interviews."""
     registration = registration_in_scope(request.user, pk)
-    audit.log_read(request, registration, action="export")
     items = [(w.starts_at, w.ends_at, str(w), w.room) for w in registration.workshops.all()]
     items += [
         (

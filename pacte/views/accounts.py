@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pacte import audit, services
+from pacte import services
 from pacte.attempts import attempt, cleaned
+from pacte.audit import reads, record, rows
 from pacte.confirm import confirmation_page
 from pacte.exceptions import DomainError
 from pacte.filters import AccountFilter
@@ -25,14 +27,14 @@ def _manageable(user):
     return User.objects.manageable_by(user).select_related("structure")
 
 
+@reads(rows("user", "page_obj"))
 @rule_required(can_manage_accounts)
 def account_list(request):
     account_filter = AccountFilter(
         request.GET, queryset=_manageable(request.user), manager=request.user
     )
     page = Paginator(account_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.log_list(request, "user", page.paginator.count)
-    return render(
+    return TemplateResponse(
         request,
         "accounts/account_list.html",
         {"filter": account_filter, "page_obj": page, "count": page.paginator.count},
@@ -67,10 +69,10 @@ def account_create(request):
     return render(request, "accounts/account_form.html", {"form": form, "account": None})
 
 
+@reads(record("account"))
 @rule_required(can_manage_accounts)
 def account_update(request, pk):
     account = get_object_or_404(_manageable(request.user), pk=pk)
-    audit.shown(request, account)
     form = AccountForm(request.POST or None, instance=account, manager=request.user)
     if request.method == "POST":
         saved = attempt(
@@ -82,7 +84,9 @@ def account_update(request, pk):
         if saved is not None:
             messages.success(request, _("Le compte de %(name)s est enregistré.") % {"name": saved})
             return redirect("accounts:list")
-    return render(request, "accounts/account_form.html", {"form": form, "account": account})
+    return TemplateResponse(
+        request, "accounts/account_form.html", {"form": form, "account": account}
+    )
 
 
 def _set_active(request, account, *, active):

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from pacte import audit
 from pacte.attempts import attempt
+from pacte.audit import reads, record, rows
 from pacte.confirm import confirmation_page
 from pacte.exceptions import DomainError
 from pacte.models import AccessAction
@@ -145,12 +146,12 @@ def meeting_update(request, pk):
     )
 
 
+@reads(record("meeting"))
 @rule_required(permissions.can_see_cell_meetings)
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
     items = list(_items(meeting))
-    audit.log_read(request, meeting)
-    return render(
+    return TemplateResponse(
         request,
         "participants/cell/meeting_detail.html",
         {
@@ -186,6 +187,7 @@ def agenda_refresh(request, pk):
     return redirect("cell:detail", pk=meeting.pk)
 
 
+@reads(rows("participant", "results"))
 @rule_required(permissions.can_see_cell_meetings)
 def agenda_add(request, pk):
     meeting = _meeting(request, pk)
@@ -211,8 +213,7 @@ def agenda_add(request, pk):
                 :SEARCH_RESULTS
             ]
         )
-        audit.log_list(request, "participant", len(results))
-    return render(
+    return TemplateResponse(
         request,
         "participants/cell/agenda_add.html",
         {"meeting": meeting, "form": form, "results": results},
@@ -245,13 +246,13 @@ def agenda_move(request, pk, item_pk):
     return redirect(_case_anchor(item))
 
 
+@reads(record("item"))
 @rule_required(permissions.can_see_cell_meetings)
 def decision(request, pk, item_pk):
     item = _item(request, pk, item_pk)
     _require_lead(request, item.meeting)
     initial = {"decision": item.decision}
     form = DecisionForm(request.POST or None, item=item, initial=initial)
-    audit.shown(request, item)
     if request.method == "POST" and form.is_valid():
         if attempt(
             lambda: services.decision_record(by=request.user, item=item, **form.cleaned_data),
@@ -259,7 +260,7 @@ def decision(request, pk, item_pk):
         ):
             messages.success(request, _("La décision pour %(p)s est enregistrée.") % {"p": item})
             return redirect(_case_anchor(item))
-    return render(
+    return TemplateResponse(
         request,
         "participants/cell/decision_form.html",
         {"form": form, "item": item, "meeting": item.meeting},
@@ -287,11 +288,11 @@ def meeting_close(request, pk):
     return redirect("cell:detail", pk=meeting.pk)
 
 
+@reads(record("meeting", action=AccessAction.EXPORT))
 @rule_required(permissions.can_see_cell_meetings)
 def minutes_pdf(request, pk):
     meeting = _meeting(request, pk)
     items = [item for item in _items(meeting).select_related("decided_by") if not item.withdrawn]
-    audit.log_read(request, meeting, action=AccessAction.EXPORT)
     return render_pdf(
         request,
         "documents/cell_minutes.html",

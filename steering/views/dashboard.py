@@ -1,7 +1,7 @@
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from pacte import audit
+from pacte.audit import reads, rows
 from pacte.models import ProgrammeYear
 from pacte.permissions import can_see_dashboard, can_see_reports, rule_required
 from participants.selectors import participants_needing_attention
@@ -11,6 +11,9 @@ ATTENTION_ROWS = 10
 PARTNER_ROWS = 15
 
 
+# The first names of the attention list are personal data shown: one entry, like the
+# list's, with its number of rows (none without a programme year: no list).
+@reads(rows("participant", "attention_count"))
 @rule_required(can_see_dashboard)
 def dashboard_page(request):
     years = list(
@@ -27,6 +30,7 @@ def dashboard_page(request):
         "years": years,
         "programme_year": programme_year,
         "can_see_reports": can_see_reports(request.user),
+        "attention_count": None,
     }
     if programme_year is not None:
         attention = participants_needing_attention(request.user)
@@ -34,8 +38,6 @@ def dashboard_page(request):
             programme_year, also=[dashboard.counts(attention, attention_count=dashboard.ALL)]
         )
         attention_count = figures["attention_count"]
-        # The first names of the list are personal data shown: one entry, like the list's.
-        audit.log_list(request, "participant", attention_count)
         context.update(
             figures=figures,
             outcome_chart=dashboard.bars(figures["outcomes"]),
@@ -45,4 +47,4 @@ def dashboard_page(request):
             attention=attention[:ATTENTION_ROWS],
             attention_count=attention_count,
         )
-    return render(request, "pacte/dashboard.html", context)
+    return TemplateResponse(request, "pacte/dashboard.html", context)

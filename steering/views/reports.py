@@ -1,11 +1,11 @@
 """The steering committee's reports: a period's figures (page, XLSX, PDF) and the
 pseudonymised statistics (CSV), always of the user's own territory."""
 
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacte import audit
+from pacte.audit import reads, rows, with_context
 from pacte.models import AccessAction
 from pacte.pdf import render_pdf
 from pacte.permissions import can_see_reports, rule_required
@@ -32,24 +32,32 @@ def _charts(report):
     }
 
 
-def _page(request, form, *, status=200, **context):
-    return render(request, "pacte/reports/period.html", {"form": form, **context}, status=status)
+def _page(request, form, *, status=200, period=None, **context):
+    """The report's page. `period` is the period whose report it shows (for
+    pacte.audit.reads): None with a form to correct, and then no report."""
+    return TemplateResponse(
+        request,
+        "pacte/reports/period.html",
+        {"form": form, "period": period, **context},
+        status=status,
+    )
 
 
 def _filename(prefix, period):
     return f"{prefix}-{period.slug}"
 
 
+@reads(rows("period_report", "period", action=AccessAction.READ, counted=False))
 @rule_required(can_see_reports)
 def period_report(request):
     form, period = _period(request)
     if period is None:
         return _page(request, form)
     report = reports.period_report(request.user.territory_id, period)
-    audit.log_list(request, "period_report", None, action=AccessAction.READ)
-    return _page(request, form, report=report, **_charts(report))
+    return _page(request, form, period=period, report=report, **_charts(report))
 
 
+@reads(rows("period_report", "partner_rows", action=AccessAction.EXPORT))
 @rule_required(can_see_reports)
 def period_report_xlsx(request):
     form, period = _period(request)
@@ -57,8 +65,7 @@ def period_report_xlsx(request):
         return _page(request, form, status=400)
     report = reports.period_report(request.user.territory_id, period)
     partner_rows = reports.partner_rows(report)
-    audit.log_list(request, "period_report", len(partner_rows), action=AccessAction.EXPORT)
-    return xlsx_workbook_response(
+    response = xlsx_workbook_response(
         _filename("rapport", period),
         [
             (
@@ -74,15 +81,16 @@ def period_report_xlsx(request):
             (_("Partenaires"), reports.partner_headers(report), partner_rows),
         ],
     )
+    return with_context(response, partner_rows=partner_rows)
 
 
+@reads(rows("period_report", "report", action=AccessAction.EXPORT, counted=False))
 @rule_required(can_see_reports)
 def period_report_pdf(request):
     form, period = _period(request)
     if period is None:
         return _page(request, form, status=400)
     report = reports.period_report(request.user.territory_id, period)
-    audit.log_list(request, "period_report", None, action=AccessAction.EXPORT)
     return render_pdf(
         request,
         "pacte/reports/period_pdf.html",
@@ -91,13 +99,16 @@ def period_report_pdf(request):
     )
 
 
+@reads(rows("statistics", "rows", action=AccessAction.EXPORT))
 @rule_required(can_see_reports)
 def statistics_csv(request):
     form, period = _period(request)
     if period is None:
         return _page(request, form, status=400)
-    rows = reports.statistics_rows(request.user.territory_id, period)
-    audit.log_list(request, "statistics", len(rows), action=AccessAction.EXPORT)
-    return csv_response(
-        _filename("statistiques", period), [str(h) for h in reports.STATISTICS_HEADERS], rows
+    statistics = reports.statistics_rows(request.user.territory_id, period)
+    response = csv_response(
+        _filename("statistiques", period),
+        [str(h) for h in reports.STATISTICS_HEADERS],
+        statistics,
     )
+    return with_context(response, rows=statistics)

@@ -2,7 +2,8 @@
 HTTP method; OPTIONS answers without a body on every page."""
 
 import pytest
-from django.urls import reverse
+from django.db import transaction
+from django.urls import resolve, reverse
 
 from pacte.models import AccessLog
 from pacte.roles import Role
@@ -160,3 +161,89 @@ def test_the_check_in_pages_that_name_a_person_add_their_entry(client_for, users
     )
 
     assert AccessLog.objects.filter(object_type="registration", action="read").count() == before + 2
+
+
+# The walk: every URL of the matrix, opened by a role that reads it, with GET, HEAD,
+# OPTIONS and a POST of an empty form. A response shows a young person's data when it
+# names one (every file of the fixture is renamed with a mark no page writes otherwise)
+# or hands out a document; HEAD runs the page of GET without sending it. Each response
+# that shows data must add an entry, and its view must declare what it reads.
+MARK = "Temoinlog"
+
+# Views that write their entry themselves, and why.
+LOGGED_BY_HAND = {
+    # Before the data is collected: the export lists its own entry.
+    "participants:right_of_access",
+    # The file of a piece of work: its entry carries the work's filters and rows.
+    "work:file",
+}
+# Pages that show the counsellor's own files: walked as the counsellor.
+WALKED_AS = {"home": Role.COUNSELLOR}
+
+
+@pytest.fixture
+def marked(users):
+    from participants.models import Participant
+
+    for participant in Participant.objects.all():
+        Participant.objects.filter(pk=participant.pk).update(last_name=f"{MARK}{participant.pk}")
+    return users
+
+
+def walked(name):
+    method, args, expected = MATRIX[name]
+    if name in WALKED_AS:
+        return WALKED_AS[name], args
+    readers = (Role.COORDINATOR, Role.COUNSELLOR, Role.PILOT, Role.RECRUITER)
+    return next((role for role in readers if expected[role] in {200, 302}), None), args
+
+
+WALKED = sorted(name for name in MATRIX if walked(name)[0])
+
+
+def shows_data(response) -> bool:
+    if not 200 <= response.status_code < 300:
+        return False
+    if response.get("Content-Disposition", "").startswith("attachment"):
+        return True
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return MARK.lower().encode() in body.lower()
+
+
+def test_the_walk_covers_the_pages_that_show_files():
+    assert {"participants:detail", "events:detail", "cell:decision", "events:table"} <= set(WALKED)
+
+
+@pytest.mark.parametrize("name", WALKED)
+@pytest.mark.parametrize("method", ["get", "head", "options", "post"])
+def test_every_response_that_shows_data_adds_an_entry(client_for, marked, name, method):
+    users = marked
+    reader, args = walked(name)
+    client = client_for(users[reader])
+    url = reverse(name, args=args(users) if args else None)
+    if method == "head":  # shows what GET shows, without a body
+        with transaction.atomic():
+            shown = shows_data(client.get(url))
+            transaction.set_rollback(True)
+    before = AccessLog.objects.count()
+
+    response = getattr(client, method)(url, **({"data": {}} if method == "post" else {}))
+
+    if method == "options":
+        assert (response.content, AccessLog.objects.count()) == (b"", before)
+        return
+    if method != "head":
+        shown = shows_data(response)
+    if shown:
+        assert AccessLog.objects.count() > before, (name, method, response.status_code)
+        view = resolve(url).func
+        assert getattr(view, "reads", None) or name in LOGGED_BY_HAND, name
+
+
+def test_the_walk_sees_a_page_that_shows_a_file(client_for, marked):
+    """The mark is what a page of a file writes: the walk cannot pass by seeing nothing."""
+    participant = marked["participant"]
+    client = client_for(marked[Role.COORDINATOR])
+
+    assert shows_data(client.get(reverse("participants:detail", args=[participant.pk])))
+    assert not shows_data(client.get(reverse("legal_notice")))

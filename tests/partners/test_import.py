@@ -26,15 +26,15 @@ from pacte.jobs import run_work
 from pacte.roles import Role
 from pacte.work import services as work_services
 from pacte.work.models import BackgroundWork, WorkKind, WorkStatus
-from partners.admin import ImportTempStorage
-from partners.models import Contact, Partner, PartnerKind, Sector
-from partners.resources import (
+from partners.admin.imports import ImportTempStorage
+from partners.import_files import (
     IMPORT_FORMATS,
     MAX_CELL_LENGTH,
     MAX_ROWS,
     MAX_UPLOAD_SIZE,
     ImportFileRefused,
 )
+from partners.models import Contact, Partner, PartnerKind, Sector
 from tests.partners.factories import ContactFactory, PartnerFactory, fictitious_siret
 
 CSV, XLSX = "0", "1"  # the order of the admin's import and export formats
@@ -1103,7 +1103,7 @@ def test_an_error_once_the_rows_are_written_rolls_them_all_back(
         "partner",
         preview(coordination, "partner", csv_file(PARTNER_HEADERS, rows), CSV),
     )
-    from partners.admin import PartnerAdmin
+    from partners.admin.partners import PartnerAdmin
 
     def fails(self, result, request):
         assert Partner.objects.count() == 5  # written, not committed

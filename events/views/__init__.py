@@ -1,0 +1,1 @@
+"""The pages of a Café-métiers, one module for each part of the work (urls.py names them)."""
