@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.permissions import STAFF_OF_THE_TERRITORY
 from pacte.bounds import (
     DATE_VALIDATORS,
     FIRST_DATE,
@@ -61,9 +62,7 @@ class EventQuerySet(models.QuerySet):
             return self.filter(
                 pk__in=RecruiterTable.objects.filter(recruiter_id=user.pk).values("event_id")
             )
-        if user.territory_id is None:
-            return self.none()
-        return self.filter(territory_id=user.territory_id)
+        return self.filter(STAFF_OF_THE_TERRITORY.q(user))
 
 
 class Event(models.Model):

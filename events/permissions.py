@@ -3,9 +3,17 @@
 from django.utils import timezone
 
 from pacte.roles import Role
+from pacte.scoping import TerritoryRule
 
 # Administration is technical: an event's pages list the young people invited.
 EVENT_ROLES = {Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR}
+
+# Each rule once (pacte.scoping): the querysets filter with `.q(user)`, the predicates
+# below ask `.holds(user, event)` of one event.
+STAFF_OF_THE_TERRITORY = TerritoryRule(*EVENT_ROLES)  # reads its events (EventQuerySet)
+MANAGERS = TerritoryRule(Role.COORDINATOR)
+INVITERS = TerritoryRule(Role.COORDINATOR, Role.COUNSELLOR)
+REPORT_READERS = TerritoryRule(Role.COORDINATOR, Role.PILOT)
 
 
 def can_list_events(user) -> bool:
@@ -18,28 +26,26 @@ def can_manage_events(user) -> bool:
 
 
 def can_manage_event(user, event) -> bool:
-    return can_manage_events(user) and event.territory_id == user.territory_id
+    return MANAGERS.holds(user, event)
 
 
 def can_invite(user, event) -> bool:
     """Who may invite from the event's page: the coordination and the counsellors of its
     territory (each invitation then checked by can_register)."""
-    return user.role in {Role.COORDINATOR, Role.COUNSELLOR} and (
-        event.territory_id == user.territory_id
-    )
+    return INVITERS.holds(user, event)
 
 
 def can_read_event_report(user, event) -> bool:
     """The figures of an event: the coordination and the Cellule Emploi's pilot of its
     territory."""
-    return user.role in {Role.COORDINATOR, Role.PILOT} and event.territory_id == user.territory_id
+    return REPORT_READERS.holds(user, event)
 
 
 def can_register(user, event, participant) -> bool:
     """Coordinators invite anyone of their territory; counsellors their own participants."""
     from participants.permissions import can_edit_participant
 
-    if event.territory_id != user.territory_id or participant.territory_id != event.territory_id:
+    if not INVITERS.holds(user, event) or participant.territory_id != event.territory_id:
         return False
     if user.role == Role.COORDINATOR:
         return True
@@ -51,10 +57,10 @@ def is_on_check_in_team(user, event) -> bool:
     rule is events.selectors.check_in_teams_of)."""
     from events.selectors import check_in_teams_of
 
-    if not user.is_authenticated or event.territory_id != user.territory_id:
-        return False
-    if user.role == Role.COORDINATOR:
+    if MANAGERS.holds(user, event):
         return True  # the whole territory: no query
+    if not STAFF_OF_THE_TERRITORY.holds(user, event):
+        return False
     return check_in_teams_of(user).filter(pk=event.pk).exists()
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pacte.bounds import DATE_VALIDATORS
 from pacte.roles import STAFF_ROLES, Role, group_name
+from pacte.scoping import TerritoryRule
 
 MAX_REMINDER_DAYS = 14
 
@@ -247,6 +248,10 @@ class AccessAction(models.TextChoices):
     ANONYMISE = "anonymise", _("Anonymisation")
 
 
+# The pilot reads the access log of their territory (pacte.scoping).
+ACCESS_LOG_READERS = TerritoryRule(Role.PILOT)
+
+
 class AccessLogQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Entries a pilot (their territory) or an administrator may read."""
@@ -254,9 +259,7 @@ class AccessLogQuerySet(models.QuerySet):
             return self.none()
         if user.role == Role.ADMINISTRATOR:
             return self
-        if user.role == Role.PILOT and user.territory_id:
-            return self.filter(territory_id=user.territory_id)
-        return self.none()
+        return self.filter(ACCESS_LOG_READERS.q(user))
 
 
 class AccessLog(models.Model):

@@ -13,10 +13,18 @@ from django.utils import timezone
 
 from pacte.models import StructureKind, User
 from pacte.roles import Role
+from pacte.scoping import TerritoryRule
 from participants.querysets import holds
 
 # Administration is technical: administrators open no participant's file.
 FILE_ROLES = {Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR}
+
+# Rules of the territory, each once (pacte.scoping): `.q(user)` scopes a list,
+# `.holds(user, record)` answers for one record.
+COORDINATION = TerritoryRule(Role.COORDINATOR)  # right of access, stand-ins
+HISTORY_READERS = TerritoryRule(Role.COORDINATOR, Role.PILOT)
+CELL_READERS = TerritoryRule(Role.COORDINATOR, Role.PILOT)  # CellMeeting.visible_to
+CELL_LEADERS = TerritoryRule(Role.PILOT)  # CellMeeting.led_by
 
 
 def can_list_participants(user) -> bool:
@@ -63,7 +71,7 @@ def can_complete_task(user, task) -> bool:
 
 def can_export_right_of_access(user, participant) -> bool:
     """The coordination hands a young person everything held about them."""
-    return user.role == Role.COORDINATOR and participant.territory_id == user.territory_id
+    return COORDINATION.holds(user, participant)
 
 
 def can_see_retention_due(user) -> bool:
@@ -72,9 +80,7 @@ def can_see_retention_due(user) -> bool:
 
 def can_read_history(user, participant) -> bool:
     """Who changed the file, and what: the coordination and the pilot of the territory."""
-    return user.role in {Role.COORDINATOR, Role.PILOT} and (
-        participant.territory_id == user.territory_id
-    )
+    return HISTORY_READERS.holds(user, participant)
 
 
 def can_see_cell_meetings(user) -> bool:
@@ -84,11 +90,9 @@ def can_see_cell_meetings(user) -> bool:
 
 def can_lead_cell_meeting(user, meeting=None) -> bool:
     """The pilot prepares the agenda and records the decisions, until the meeting is closed."""
-    if not user.is_authenticated or user.role != Role.PILOT:
-        return False
     if meeting is None:
-        return True
-    return meeting.territory_id == user.territory_id and not meeting.is_closed
+        return CELL_LEADERS.applies_to(user)
+    return CELL_LEADERS.holds(user, meeting) and not meeting.is_closed
 
 
 # A stand-in covers an absence, not a transfer: at most this long (domain.md).
@@ -98,7 +102,7 @@ STAND_IN_MAX_DAYS = 60
 def can_name_stand_in(user, participant) -> bool:
     """The referent, or a coordinator of the territory: nobody names themself a reader."""
     if user.role == Role.COORDINATOR:
-        return participant.territory_id == user.territory_id
+        return COORDINATION.holds(user, participant)
     return user.role == Role.COUNSELLOR and participant.referent_id == user.pk
 
 

@@ -16,6 +16,7 @@ from pacte.bounds import (
 from pacte.choices import Sector
 from pacte.models import Structure, Territory
 from pacte.roles import Role
+from pacte.scoping import TerritoryRule
 
 MAX_POSITIONS = 1_000  # positions of one job offer
 MAX_COMMITTED = 10_000  # interviews, immersions, hires or workshops a partner commits to
@@ -48,6 +49,10 @@ class PartnerKind(models.TextChoices):
         return {cls.EMPLOYMENT_SERVICE, cls.MISSION_LOCALE, cls.JUSTICE}
 
 
+# The staff read the partners of their territory (pacte.scoping).
+STAFF_OF_THE_TERRITORY = TerritoryRule(Role.COORDINATOR, Role.PILOT, Role.COUNSELLOR)
+
+
 class PartnerQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
@@ -57,9 +62,7 @@ class PartnerQuerySet(models.QuerySet):
         if user.role == Role.RECRUITER:
             # A recruiter sees their own organisation, nothing else.
             return self.filter(structure_id=user.structure_id) if user.structure_id else self.none()
-        if user.territory_id is None:
-            return self.none()
-        return self.filter(territory_id=user.territory_id)
+        return self.filter(STAFF_OF_THE_TERRITORY.q(user))
 
 
 class PartnerChildQuerySet(models.QuerySet):

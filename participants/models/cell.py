@@ -12,9 +12,9 @@ from pacte.bounds import (
     text_validators,
 )
 from pacte.models import Territory
-from pacte.roles import Role
 from participants.models.participant import Participant
 from participants.models.tracking import PlanAction, Task
+from participants.permissions import CELL_READERS
 
 
 class AgendaReason(models.TextChoices):
@@ -28,9 +28,7 @@ class AgendaReason(models.TextChoices):
 class CellMeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The coordinators and the pilot of the territory; nobody else."""
-        if not user.is_authenticated or user.role not in {Role.COORDINATOR, Role.PILOT}:
-            return self.none()
-        return self.filter(territory_id=user.territory_id)
+        return self.filter(CELL_READERS.q(user))
 
 
 class CellMeeting(models.Model):
