@@ -153,23 +153,22 @@ def counters(event):
     return counts
 
 
+def _readable_measures(user, participant_ids):
+    """The measures with allowed hours of these participants, for the user who may read
+    them (one query: the rule is a subquery)."""
+    readable = Participant.objects.justice_visible_to(user).filter(pk__in=participant_ids)
+    return JusticeMeasure.objects.filter(participant__in=readable, out_from__isnull=False)
+
+
 def outside_allowed_hours(event, registrations, user):
     """Registrations whose justice measure keeps the person in during the event.
 
     Only for those who may read the measure: nobody else learns why.
     """
-    readable = set(
-        Participant.objects.justice_visible_to(user)
-        .filter(pk__in=[r.participant_id for r in registrations])
-        .values_list("pk", flat=True)
+    measures = _readable_measures(user, [r.participant_id for r in registrations]).filter(
+        starts_on__lte=event.date, ends_on__gte=event.date
     )
     flagged = set()
-    measures = JusticeMeasure.objects.filter(
-        participant_id__in=readable,
-        starts_on__lte=event.date,
-        ends_on__gte=event.date,
-        out_from__isnull=False,
-    )
     for measure in measures:
         if event.starts_at < measure.out_from or event.ends_at > measure.out_until:
             flagged.add(measure.participant_id)
@@ -195,23 +194,15 @@ def interviews_outside_hours(interviews, user):
     """Interviews at a time the person's justice measure keeps them in: only for those
     who may read the measure (nobody else learns why)."""
     interviews = list(interviews)
-    readable = set(
-        Participant.objects.justice_visible_to(user)
-        .filter(pk__in=[i.registration.participant_id for i in interviews])
-        .values_list("pk", flat=True)
-    )
+    measures_of = {}
+    for measure in _readable_measures(user, [i.registration.participant_id for i in interviews]):
+        measures_of.setdefault(measure.participant_id, []).append(measure)
     flagged = set()
     for interview in interviews:
-        participant_id = interview.registration.participant_id
-        if participant_id not in readable:
-            continue
         day = interview.table.event.date
-        for measure in JusticeMeasure.objects.filter(
-            participant_id=participant_id,
-            starts_on__lte=day,
-            ends_on__gte=day,
-            out_from__isnull=False,
-        ):
+        for measure in measures_of.get(interview.registration.participant_id, []):
+            if not measure.starts_on <= day <= measure.ends_on:
+                continue
             if interview.starts_at < measure.out_from or interview.ends_at > measure.out_until:
                 flagged.add(interview.pk)
     return flagged

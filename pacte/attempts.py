@@ -13,7 +13,7 @@ def attempt(action, *, form=None, request=None, success=""):
     With a `form`: the form must be valid first (else None, its errors shown), and a
     refusal becomes an error next to the field it names (or at the top of the form).
     Without one: a refusal becomes an error message on `request`, and `success` (if
-    given) a success message."""
+    given: a text, or a function of the result giving it) a success message."""
     if form is not None and not form.is_valid():
         return None
     try:
@@ -25,7 +25,7 @@ def attempt(action, *, form=None, request=None, success=""):
             messages.error(request, error.message)
         return None
     if form is None and success:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)
     return result
 
 

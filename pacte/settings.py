@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own form templates, found by the project's template settings below.
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -132,6 +134,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through TEMPLATES, so that templates/django/forms/ can override a widget's
+# template (the select, whose options are written in its loop: #18 item 7).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     # An empty DATABASE_URL counts as unset: the embedded SQLite file.

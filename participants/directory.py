@@ -7,10 +7,10 @@ generation (its key in the cache): this process sees the change at once, another
 process sharing no cache within CHOICES_SECONDS.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 
@@ -31,21 +31,32 @@ USER_FIELDS = {"first_name", "last_name", "username", "role", "structure", "stru
 class Choices:
     lists: dict[str, list[tuple[int, str]]]
     digest: str  # changes whenever a list does
+    structure_of: dict[int, int] = field(default_factory=dict)  # counsellor → structure
+
+    def referents(self, structure_ids) -> list[tuple[int, str]]:
+        """The counsellors of these structures, in the list's order."""
+        wanted = set(structure_ids)
+        return [
+            (pk, label)
+            for pk, label in self.lists["referent"]
+            if self.structure_of.get(pk) in wanted
+        ]
 
 
 def territory_choices(user) -> Choices:
     scope = "all" if user.role == Role.ADMINISTRATOR else user.territory_id
-    key = f"directory-choices:{cache.get_or_set(GENERATION_KEY, 0, None)}:{scope}"
+    key = f"directory-choices-2:{cache.get_or_set(GENERATION_KEY, 0, None)}:{scope}"
     found = cache.get(key)
     if found is None:
-        lists = read_choices(user)
-        found = Choices(lists, fingerprint(lists))
+        lists, structure_of = read_choices(user)
+        found = Choices(lists, fingerprint(lists), structure_of)
         cache.set(key, found, CHOICES_SECONDS)
     return found
 
 
-def read_choices(user) -> dict[str, list[tuple[int, str]]]:
-    """(id, label) of each list, in one query (UNION ALL), each in its own order.
+def read_choices(user) -> tuple[dict[str, list[tuple[int, str]]], dict[int, int]]:
+    """(id, label) of each list, in one query (UNION ALL), each in its own order; and the
+    structure of each counsellor.
 
     Counsellors are labelled as User.__str__ shows them.
     """
@@ -53,24 +64,42 @@ def read_choices(user) -> dict[str, list[tuple[int, str]]]:
     years = ProgrammeYear.objects.filter(territory_id=user.territory_id)
     counsellors = User.objects.filter(role=Role.COUNSELLOR, structure__in=structures)
     blank = Value("", output_field=CharField())
+    no_group = Value(None, output_field=IntegerField())
 
-    def labelled(queryset, kind, first, second=blank, third=blank):
+    def labelled(queryset, kind, first, second=blank, third=blank, group=no_group):
         return (
             queryset.order_by()
-            .annotate(**{LIST_COLUMN: Value(kind)}, label_1=first, label_2=second, label_3=third)
-            .values_list(LIST_COLUMN, "pk", "label_1", "label_2", "label_3")
+            .annotate(
+                **{LIST_COLUMN: Value(kind)},
+                label_1=first,
+                label_2=second,
+                label_3=third,
+                group_id=group,
+            )
+            .values_list(LIST_COLUMN, "pk", "label_1", "label_2", "label_3", "group_id")
         )
 
     rows = labelled(structures, "structure_in_charge", F("name")).union(
-        labelled(counsellors, "referent", F("last_name"), F("first_name"), F("username")),
+        labelled(
+            counsellors,
+            "referent",
+            F("last_name"),
+            F("first_name"),
+            F("username"),
+            group=F("structure_id"),
+        ),
         labelled(years, "programme_year", Cast("year", CharField())),
         all=True,
     )
     found = {name: [] for name in LISTS}
+    structure_of = {}
     # In the database's collation, as each list was ordered before.
-    for kind, pk, first, second, third in rows.order_by("label_1", "label_2", "label_3", "pk"):
+    ordered = rows.order_by("label_1", "label_2", "label_3", "pk")
+    for kind, pk, first, second, third, group in ordered:
         found[kind].append((pk, first, second, third))
-    return {
+        if kind == "referent":
+            structure_of[pk] = group
+    lists = {
         "structure_in_charge": [(pk, name) for pk, name, _, _ in found["structure_in_charge"]],
         "referent": [
             (pk, User.label(first, last, username))
@@ -81,6 +110,7 @@ def read_choices(user) -> dict[str, list[tuple[int, str]]]:
             for pk, year, _, _ in sorted(found["programme_year"], key=lambda row: -int(row[1]))
         ],
     }
+    return lists, structure_of
 
 
 def new_generation(sender, instance=None, update_fields=None, **kwargs):

@@ -58,6 +58,29 @@ class ParticipantFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = partial(
                 lambda name: self.choices().lists[name], name
             )
+        self.filters["referent"].extra["choices"] = self.referent_choices
+        if len(self.choices().lists["referent"]) > REFERENTS_LISTED_IN_FULL:
+            self.filters["referent"].extra["help_text"] = _(
+                "Ceux de la structure référente choisie (ou de la vôtre) : choisissez-la "
+                "puis filtrez."
+            )
+
+    def referent_choices(self) -> list[tuple[int, str]]:
+        """Every counsellor of the territory while they are few; in a large territory
+        (hundreds: a list nobody can read, and the page's slowest part), those of the
+        structure chosen, else of the user's own, else none until a structure is chosen.
+        A referent already chosen stays offered."""
+        choices = self.choices()
+        everyone = choices.lists["referent"]
+        if len(everyone) <= REFERENTS_LISTED_IN_FULL:
+            return everyone
+        structures = {self.data.get("structure_in_charge"), self.user.structure_id}
+        kept = choices.referents(
+            int(pk) for pk in structures if pk and str(pk).isdigit() and len(str(pk)) < 12
+        )
+        chosen = str(self.data.get("referent", ""))
+        already = [(pk, label) for pk, label in everyone if str(pk) == chosen]
+        return kept + [choice for choice in already if choice not in kept]
 
     def search(self, queryset, name, value):
         for word in search_key(value).split():
@@ -70,3 +93,6 @@ class ParticipantFilter(django_filters.FilterSet):
 
 
 CHOICE_FIELDS = directory.LISTS
+# Up to this many counsellors, the referent filter lists them all (the demo's territory
+# has a dozen; Paris at national scale, 500).
+REFERENTS_LISTED_IN_FULL = 80

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from pacte.attempts import attempt
 from pacte.audit import reads, record, rows
 from pacte.confirm import confirmation_page
-from pacte.exceptions import DomainError
 from pacte.models import AccessAction
 from pacte.pdf import render_pdf
 from pacte.permissions import rule_required
@@ -170,20 +169,18 @@ def meeting_detail(request, pk):
 def agenda_refresh(request, pk):
     meeting = _meeting(request, pk)
     _require_lead(request, meeting)
-    try:
-        added = services.agenda_build(by=request.user, meeting=meeting)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    attempt(
+        lambda: services.agenda_build(by=request.user, meeting=meeting),
+        request=request,
+        success=lambda added: (
             ngettext(
                 "Ordre du jour mis à jour : %(n)d cas ajouté.",
                 "Ordre du jour mis à jour : %(n)d cas ajoutés.",
                 added,
             )
-            % {"n": added},
-        )
+            % {"n": added}
+        ),
+    )
     return redirect("cell:detail", pk=meeting.pk)
 
 

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -514,3 +516,18 @@ def test_a_new_date_tells_those_invited_once_and_a_new_title_does_not(
     # Saving again without a change sends nothing more.
     client.post(reverse("events:update", args=[small_event.pk]), _posted_form(client, small_event))
     assert registration.messages.filter(kind="change").count() == 1
+
+
+def test_the_hours_warning_costs_one_query_whatever_the_registrations(users):
+    from events.selectors import outside_allowed_hours
+
+    event = users["event"]
+    registrations = list(event.registrations.all())
+    JusticeMeasureFactory(
+        participant=registrations[0].participant, out_from=dt.time(9), out_until=dt.time(16)
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        flagged = outside_allowed_hours(event, registrations, users[Role.COORDINATOR])
+
+    assert flagged == {registrations[0].participant_id} and len(queries) == 1

@@ -199,3 +199,109 @@ def test_a_choice_not_offered_is_refused_next_to_its_field(client_for, users):
     body = response.content.decode()
     assert "Le formulaire contient une erreur" in body
     assert "Sélectionnez un choix valide" in body
+
+
+# The referent filter of a large territory (#18 item 7) ---------------------------------
+
+
+def _offered_referents(response) -> set[int]:
+    field = response.context["filter"].form.fields["referent"]
+    return {int(pk) for pk, _label in field.choices if pk != ""}
+
+
+@pytest.fixture
+def large_territory(monkeypatch, users, paris, mission_locale):
+    """Beyond REFERENTS_LISTED_IN_FULL counsellors (here, one): a second structure's."""
+    from participants import filters
+
+    monkeypatch.setattr(filters, "REFERENTS_LISTED_IN_FULL", 1)
+    other = StructureFactory(territory=paris, name="Mission locale du 19e")
+    return {
+        "ours": users[Role.COUNSELLOR],
+        "theirs": UserFactory(role=Role.COUNSELLOR, structure=other),
+        "other_structure": other,
+    }
+
+
+def test_a_small_territory_offers_every_counsellor(client_for, users, mission_locale):
+    UserFactory(
+        role=Role.COUNSELLOR, structure=StructureFactory(territory=mission_locale.territory)
+    )
+
+    offered = _offered_referents(list_page(client_for(users[Role.COORDINATOR])))
+
+    assert len(offered) == 2
+
+
+def test_a_large_territory_offers_the_counsellors_of_the_structure_chosen(
+    client_for, users, large_territory
+):
+    client = client_for(users[Role.COORDINATOR])
+    theirs, ours = large_territory["theirs"], large_territory["ours"]
+
+    nothing_chosen = list_page(client)
+    chosen = list_page(client, structure_in_charge=large_territory["other_structure"].pk)
+
+    assert _offered_referents(nothing_chosen) == set()  # the coordination has no counsellors
+    assert "choisissez-la puis filtrez" in nothing_chosen.content.decode()
+    assert _offered_referents(chosen) == {theirs.pk}
+    assert ours.pk not in _offered_referents(chosen)
+
+
+def test_a_counsellor_of_a_large_territory_is_offered_their_colleagues(
+    client_for, users, large_territory
+):
+    offered = _offered_referents(list_page(client_for(large_territory["ours"])))
+
+    assert offered == {large_territory["ours"].pk}
+
+
+def test_a_referent_already_chosen_stays_offered_and_filters(client_for, users, large_territory):
+    client = client_for(users[Role.COORDINATOR])
+    ours = large_territory["ours"]
+
+    response = list_page(client, referent=ours.pk)
+
+    assert ours.pk in _offered_referents(response)
+    assert f'<option value="{ours.pk}" selected>' in response.content.decode()
+    assert [row.pk for row in response.context["rows"]] == [users["participant"].pk]
+
+
+# Selects render as Django's (templates/django/forms/widgets/select.html) ---------------
+
+
+def test_a_select_renders_as_django_s_own_with_its_options_inline():
+    from django import forms
+    from django.forms.renderers import DjangoTemplates
+
+    class Form(forms.Form):
+        kind = forms.ChoiceField(
+            choices=[("a", "Un & deux"), ("Groupe", [("b", "Bé"), ("c", "Cé")])]
+        )
+
+    ours = str(Form({"kind": "b"})["kind"])
+    django_s = Form({"kind": "b"}, renderer=DjangoTemplates())["kind"].as_widget()
+
+    def normalised(html):
+        return [line.strip() for line in html.splitlines() if line.strip()]
+
+    assert normalised(ours) == normalised(django_s)
+    assert '<option value="b" selected>Bé</option>' in ours
+    assert "Un &amp; deux" in ours and '<optgroup label="Groupe">' in ours
+
+
+def test_a_widget_with_an_option_template_of_its_own_still_uses_it(settings, tmp_path):
+    from django import forms
+
+    (tmp_path / "own_option.html").write_text("<option data-own>{{ widget.label }}</option>")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+    ]
+
+    class OwnSelect(forms.Select):
+        option_template_name = "own_option.html"
+
+    class Form(forms.Form):
+        kind = forms.ChoiceField(choices=[("a", "Un")], widget=OwnSelect)
+
+    assert "<option data-own>Un</option>" in str(Form()["kind"])

@@ -603,3 +603,33 @@ def test_the_proposal_reads_the_event_then_the_tables_then_the_registrations(day
         "events_recruitertable",
         "events_registration",
     ]
+
+
+def test_the_slots_outside_the_hours_cost_one_query_whatever_the_interviews(day):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events.models import Interview
+    from events.selectors import interviews_outside_hours
+    from participants.factories import JusticeMeasureFactory
+
+    for person, starts_at in zip(
+        day["registrations"][:3], [dt.time(16), dt.time(16, 15), dt.time(16, 30)], strict=True
+    ):
+        JusticeMeasureFactory(
+            participant=person.participant, out_from=dt.time(9), out_until=dt.time(16, 20)
+        )
+        job_dating.interview_book(
+            by=day["coordinator"],
+            table=day["tables"]["retail"],
+            registration=person,
+            starts_at=starts_at,
+        )
+    interviews = list(Interview.objects.select_related("table__event", "registration"))
+
+    with CaptureQueriesContext(connection) as queries:
+        flagged = interviews_outside_hours(interviews, day["coordinator"])
+
+    assert len(queries) == 1
+    late = {i.pk for i in interviews if i.ends_at > dt.time(16, 20)}
+    assert flagged == late and len(late) == 2 and len(interviews) == 3
