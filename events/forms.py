@@ -7,6 +7,7 @@ from events.models import (
     FIRST_DATE,
     LAST_DATE,
     MAX_REASON,
+    DeclineReason,
     Event,
     EventPartner,
     EventStatus,
@@ -129,6 +130,17 @@ class WithdrawForm(forms.Form):
             (RegistrationStatus.CANCELLED, _("Annulé")),
             (RegistrationStatus.EXCUSED, _("Excusé")),
         ],
+    )
+
+
+class DeclineForm(forms.Form):
+    """« Je ne peux pas venir », on the young person's page: the reason is optional."""
+
+    reason = forms.ChoiceField(
+        label=_("Pourquoi ? (facultatif)"),
+        choices=[("", _("Je préfère ne pas le dire")), *DeclineReason.choices],
+        required=False,
+        widget=forms.RadioSelect,
     )
 
 

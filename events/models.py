@@ -224,8 +224,31 @@ class RegistrationStatus(models.TextChoices):
         return [cls.INVITED, cls.CONFIRMED, cls.PRESENT]
 
 
+class Answer(models.TextChoices):
+    """What the young person said on their personal page."""
+
+    COMING = "coming", _("Vient")
+    NOT_COMING = "not_coming", _("Ne peut pas venir")
+
+
+class DeclineReason(models.TextChoices):
+    """A short list, optional: never a justice reason (the page never hints at one)."""
+
+    WORK = "work", _("Travail ou formation")
+    HEALTH = "health", _("Santé")
+    FAMILY = "family", _("Raison familiale")
+    TRANSPORT = "transport", _("Transport")
+    OTHER = "other", _("Autre raison")
+
+
 def new_check_in_token():
     return secrets.token_urlsafe(32)
+
+
+def new_personal_token():
+    """The young person's own link (events.personal_links): 128 random bits, short
+    enough for an SMS."""
+    return secrets.token_urlsafe(16)
 
 
 class Registration(models.Model):
@@ -240,7 +263,20 @@ class Registration(models.Model):
     check_in_token = models.CharField(
         max_length=64, unique=True, default=new_check_in_token, editable=False
     )
+    # The young person's personal page, without an account: distinct from the check-in
+    # token (the QR code shown at the door); a new one revokes the old link.
+    personal_token = models.CharField(
+        max_length=32, unique=True, default=new_personal_token, editable=False
+    )
     waitlisted_at = models.DateTimeField(null=True, blank=True)
+    # The young person's own answer on their page (events.answers), shown to the referent.
+    answer = models.CharField(
+        _("réponse du jeune"), max_length=12, choices=Answer.choices, blank=True
+    )
+    answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("motif"), max_length=12, choices=DeclineReason.choices, blank=True
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

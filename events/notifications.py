@@ -41,6 +41,7 @@ from events.models import (
     RegistrationStatus,
     SentMessage,
 )
+from events.personal_links import personal_url
 from pacte import sms
 from pacte.models import Territory
 from pacte.operators import sender_for
@@ -50,6 +51,8 @@ logger = logging.getLogger("pacte.notifications")
 
 PARIS = ZoneInfo("Europe/Paris")
 SMS_MAX_SEGMENTS = 2  # what one convocation may cost, per recipient
+SMS_LINK = "Détails et code QR : {link}"
+SMS_LINKS = {MessageKind.WAITING: "Votre page : {link}"}  # no place held, no QR code
 CALENDAR_SUMMARY = "Café-métiers — Préfecture"
 CALENDAR_FILENAME = "cafe-metiers.ics"
 SENDABLE_STATUSES = [RegistrationStatus.INVITED, RegistrationStatus.CONFIRMED]
@@ -195,7 +198,13 @@ class Mailing:
             "venue": self.event.venue,
             "address": self.event.address,
             "what_to_bring": WHAT_TO_BRING,
+            "personal_link": self.personal_link,
         }
+
+    @cached_property
+    def personal_link(self) -> str:
+        """The young person's page (events.personal_links), in every message."""
+        return personal_url(self.registration, self.request)
 
     def subject(self) -> str:
         return SUBJECTS[self.kind].format(
@@ -204,7 +213,9 @@ class Mailing:
 
     def sms_text(self, recipient) -> str:
         text = render_to_string(TEMPLATES[self.kind, Channel.SMS], self.context(recipient))
-        return sms.fit(text, max_segments=SMS_MAX_SEGMENTS)
+        # The link ends the SMS whole: if the text is too long, it is cut before it.
+        tail = SMS_LINKS.get(self.kind, SMS_LINK).format(link=self.personal_link)
+        return sms.fit(text, max_segments=SMS_MAX_SEGMENTS, tail=tail)
 
     def email(self, recipient) -> EmailMultiAlternatives:
         pdf = None if self.kind in WITHOUT_ATTACHMENTS else self.pdf

@@ -4,11 +4,14 @@ registrations and job-dating interviews on the timeline, and the messages sent f
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
 
 from events.models import (
+    Answer,
     Channel,
+    DeclineReason,
     Interview,
     InterviewOutcome,
     MessageKind,
@@ -27,12 +30,20 @@ def registration_rows(participant_id):
         day=F("event__date"),
         code=F("status"),
         text=timeline.BLANK,
-        extra=timeline.BLANK,
+        # The young person's own answer on their page, if any: « answer:reason ».
+        extra=Concat("answer", Value(":"), "decline_reason", output_field=timeline.TEXT),
     )
 
 
 def registration_title(code, extra) -> str:
-    return _("Café-métiers : %(s)s") % {"s": RegistrationStatus(code).label}
+    title = _("Café-métiers : %(s)s") % {"s": RegistrationStatus(code).label}
+    answer, _sep, reason = (extra or "").partition(":")
+    if answer == Answer.COMING:
+        return title + _(" — a répondu « Je viens » par son lien")
+    if answer == Answer.NOT_COMING:
+        why = f" ({DeclineReason(reason).label})" if reason else ""
+        return title + _(" — a répondu « Je ne peux pas venir » par son lien%(r)s") % {"r": why}
+    return title
 
 
 def interview_rows(participant_id):

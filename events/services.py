@@ -207,7 +207,7 @@ def places_taken(event) -> int:
     return event.registrations.filter(status__in=Status.holding_a_place()).count()
 
 
-def _has_free_place(event) -> bool:
+def has_free_place(event) -> bool:
     return places_taken(event) < event.capacity
 
 
@@ -223,7 +223,7 @@ def registration_invite(*, by, event, participant) -> Registration:
     if existing is not None and existing.status != Status.CANCELLED:
         raise DomainError(_("%(p)s est déjà inscrit(e) à ce Café-métiers.") % {"p": participant})
     registration = existing or Registration(event=event, participant=participant, invited_by=by)
-    if _has_free_place(event):
+    if has_free_place(event):
         registration.status, registration.waitlisted_at = Status.INVITED, None
     else:
         registration.status, registration.waitlisted_at = Status.WAITING, timezone.now()
@@ -291,13 +291,13 @@ def registration_withdraw(*, by, registration, status=Status.CANCELLED):
     registration.status = status
     registration.save(update_fields=["status", "updated_at"])
     audit.log_write(user=by, obj=registration)
-    promoted = _promote_waiting(event) if freed else None
+    promoted = promote_waiting(event) if freed else None
     return registration, promoted
 
 
-def _promote_waiting(event):
+def promote_waiting(event):
     """The first on the waiting list is invited again and must confirm."""
-    if not _has_free_place(event):
+    if not has_free_place(event):
         return None
     first = (
         event.registrations.select_for_update()

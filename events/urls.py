@@ -1,7 +1,7 @@
 from django.urls import path
 
 from events.job_dating import views as job_dating_views
-from events.views import check_in, documents, registrations
+from events.views import check_in, documents, personal, registrations
 from events.views import events as event_views
 
 app_name = "events"
@@ -81,9 +81,28 @@ urlpatterns = [
         registrations.convocation_resend,
         name="convocation_resend",
     ),
+    path(
+        "inscriptions/<int:pk>/nouveau-lien/",
+        registrations.personal_link_renew,
+        name="personal_link_renew",
+    ),
     path("inscriptions/<int:pk>/calendrier.ics", documents.calendar_download, name="calendar"),
     path("inscriptions/<int:pk>/attestation.pdf", documents.attestation, name="attestation"),
     path("emargement/<str:token>/", check_in.check_in_token, name="check_in_token"),
+    # The young person's personal link: short, it goes in an SMS.
+    path("c/<str:token>/", personal.personal_page, name="personal_page"),
+    path(
+        "c/<str:token>/convocation.pdf",
+        personal.personal_convocation,
+        name="personal_convocation",
+    ),
+    path("c/<str:token>/agenda.ics", personal.personal_calendar, name="personal_calendar"),
+    path("c/<str:token>/je-viens/", personal.personal_coming, name="personal_coming"),
+    path(
+        "c/<str:token>/je-ne-peux-pas-venir/",
+        personal.personal_not_coming,
+        name="personal_not_coming",
+    ),
     path(
         "cafes-metiers/<int:pk>/job-dating/tables/nouvelle/",
         job_dating_views.table_create,

@@ -57,10 +57,11 @@ def _entry(
     path="",
     filters=None,
     row_count=None,
+    territory_id=None,
 ):
     return AccessLog.objects.create(
         user=user if user is not None and user.is_authenticated else None,
-        territory_id=getattr(user, "territory_id", None),
+        territory_id=getattr(user, "territory_id", None) or territory_id,
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -77,6 +78,15 @@ def _participant_id(obj):
     return getattr(obj, "participant_id", None)
 
 
+def _territory_id(obj):
+    """The record's territory, for an entry without an account (a personal link's): the
+    pilot of that territory reads it."""
+    territory_id = getattr(obj, "territory_id", None)
+    if territory_id is None and hasattr(obj, "event"):
+        territory_id = obj.event.territory_id
+    return territory_id
+
+
 def log_read(request, obj, *, action=AccessAction.READ):
     """One record shown (a page) or handed out (a PDF, a JSON file)."""
     return _entry(
@@ -86,6 +96,7 @@ def log_read(request, obj, *, action=AccessAction.READ):
         object_id=obj.pk,
         participant_id=_participant_id(obj),
         path=logged_path(request),
+        territory_id=None if request.user.is_authenticated else _territory_id(obj),
     )
 
 
@@ -101,7 +112,8 @@ def log_list(request, object_type, row_count, *, action=AccessAction.LIST):
 
 
 def log_write(*, user, obj, created=False, deleted=False):
-    """A record created, changed or (before it goes) deleted."""
+    """A record created, changed or (before it goes) deleted; `user` None for the young
+    person's own answer on their page (no account)."""
     action = AccessAction.DELETE if deleted else AccessAction.CREATE if created else None
     return _entry(
         user=user,
@@ -109,6 +121,7 @@ def log_write(*, user, obj, created=False, deleted=False):
         object_type=obj._meta.model_name,
         object_id=obj.pk,
         participant_id=_participant_id(obj),
+        territory_id=None if user is not None else _territory_id(obj),
     )
 
 

@@ -10,6 +10,7 @@
 """
 
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
@@ -152,6 +153,26 @@ def site_url_is_https(app_configs=None, **kwargs):
             hint="Set SITE_URL to the address people reach the service at, "
             "e.g. https://cafe-metiers.example.gouv.fr.",
             id="pacte.E006",
+        )
+    ]
+
+
+# The young person's personal link goes in SMS read over their shoulder: its host name
+# must not name the programme (#19).
+PROGRAMME_WORD_IN_HOST = "pacte"
+
+
+@register(Tags.security, deploy=True)
+def site_url_is_discreet(app_configs=None, **kwargs):
+    host = (urlsplit(getattr(settings, "SITE_URL", "") or "").hostname or "").lower()
+    if PROGRAMME_WORD_IN_HOST not in host:
+        return []
+    return [
+        Error(
+            f"SITE_URL's host {host!r} names the programme: the personal links of the "
+            "young people's SMS and e-mails would give it away.",
+            hint="Serve the site under a neutral name, e.g. https://cafe-metiers.example.gouv.fr.",
+            id="pacte.E009",
         )
     ]
 

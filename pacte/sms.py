@@ -314,18 +314,23 @@ def segments(text: str) -> int:
     return 1 if total <= alone else -(-total // part)
 
 
-def fit(text: str, *, max_segments: int = 2) -> str:
+def fit(text: str, *, max_segments: int = 2, tail: str = "") -> str:
     """The text as it should go: on one line, in GSM 7-bit where possible, and cut
-    (ending with "...") so that it takes at most `max_segments` SMS."""
+    (ending with "...") so that it takes at most `max_segments` SMS. A `tail` (a link)
+    ends the message whole: the text is cut before it, never the tail."""
     text = to_gsm(" ".join(text.split()))
-    costs, (alone, part) = _costs(text)
+    tail = to_gsm(" ".join(tail.split()))
+    whole = f"{text} {tail}" if tail else text
+    costs, (alone, part) = _costs(whole)
     budget = alone if max_segments == 1 else part * max_segments
     if sum(costs) <= max(budget, alone):
-        return text
+        return whole
+    tail_cost = sum(costs[len(whole) - len(tail) - 1 :]) if tail else 0
     kept, spent = [], 0
-    for char, cost in zip(text, costs, strict=True):
-        if spent + cost > budget - 3:
+    for char, cost in zip(text, costs, strict=False):
+        if spent + cost > budget - 3 - tail_cost:
             break
         kept.append(char)
         spent += cost
-    return "".join(kept).rstrip() + "..."
+    cut = "".join(kept).rstrip() + "..."
+    return f"{cut} {tail}" if tail else cut

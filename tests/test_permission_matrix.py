@@ -279,6 +279,10 @@ def registration_args(users):
     return [users["registration"].pk]
 
 
+def personal_token_args(users):
+    return [users["registration"].personal_token]
+
+
 def staff_only(**overrides):
     """Check-in pages: the event's check-in staff (the coordination, the counsellor named
     staff, on the day); for anyone else the page does not exist."""
@@ -427,6 +431,11 @@ MATRIX.update(
             registration_args,
             {**REGISTRATION_EDITORS, PILOT: 403},
         ),
+        "events:personal_link_renew": (
+            "post",
+            registration_args,
+            {**REGISTRATION_EDITORS, PILOT: 403},
+        ),
         "events:attestation": (
             "get",
             lambda users: [users["present_registration"].pk],
@@ -437,6 +446,12 @@ MATRIX.update(
             lambda users: [users["registration"].check_in_token],
             staff_only(),
         ),
+        # The young person's link: the token is the credential, for anyone who holds it.
+        "events:personal_page": ("get", personal_token_args, everyone(200)),
+        "events:personal_convocation": ("get", personal_token_args, everyone(200)),
+        "events:personal_calendar": ("get", personal_token_args, everyone(200)),
+        "events:personal_coming": ("post", personal_token_args, everyone(302)),
+        "events:personal_not_coming": ("post", personal_token_args, everyone(302)),
     }
 )
 
@@ -520,6 +535,11 @@ PUBLIC = {
     "healthz",
     "sms_delivery_report",
     "events:recruiter_access",
+    "events:personal_page",
+    "events:personal_convocation",
+    "events:personal_calendar",
+    "events:personal_coming",
+    "events:personal_not_coming",
     "login",
     "password_reset",
     "password_reset_done",

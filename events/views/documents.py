@@ -62,7 +62,7 @@ def convocation(request, pk):
     return _registration_document(request, pk, convocation_pdf)
 
 
-def _calendar_response(request, registration):
+def calendar_response(request, registration):
     response = HttpResponse(
         calendar_file(registration), content_type="text/calendar; charset=utf-8"
     )
@@ -75,7 +75,7 @@ def _calendar_response(request, registration):
 def calendar_download(request, pk):
     """The registration's calendar entry (.ics), as the convocation e-mail attaches it."""
     _holding_a_place(request, pk)
-    return _registration_document(request, pk, _calendar_response)
+    return _registration_document(request, pk, calendar_response)
 
 
 @reads(EXPORTS_REGISTRATION)

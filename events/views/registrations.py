@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from events import permissions, services
+from events import permissions, personal_links, services
 from events.forms import InviteForm, WithdrawForm, WorkshopChoiceForm
 from events.models import RegistrationStatus
 from events.views.scope import event_registration, invitable, posted_ids, require, visible_event
@@ -194,19 +194,37 @@ def convocation_resend(request, pk):
     """Send again a convocation that failed, or that nobody knows went."""
     registration = event_registration(request, pk)
     require(permissions.can_register(request.user, registration.event, registration.participant))
-    try:
-        queued = services.convocation_resend(by=request.user, registration=registration)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    attempt(
+        lambda: services.convocation_resend(by=request.user, registration=registration),
+        request=request,
+        success=lambda queued: (
             ngettext(
                 "La convocation de %(p)s repart (%(n)s message) : son état s’affiche ci-dessous.",
                 "La convocation de %(p)s repart (%(n)s messages) : leur état s’affiche ci-dessous.",
                 queued,
             )
-            % {"p": registration.participant, "n": queued},
-        )
+            % {"p": registration.participant, "n": queued}
+        ),
+    )
     # The top of the page, where the notice (or the refusal) is read.
     return redirect("events:detail", pk=registration.event_id)
+
+
+@require_POST
+def personal_link_renew(request, pk):
+    """A new personal link (a phone lost, a link passed on): the old one stops at once;
+    the referent hands the new one over."""
+    registration = event_registration(request, pk)
+    require(permissions.can_register(request.user, registration.event, registration.participant))
+    attempt(
+        lambda: personal_links.personal_link_renew(by=request.user, registration=registration),
+        request=request,
+        success=lambda renewed: (
+            _(
+                "Nouveau lien personnel de %(p)s : %(url)s — l’ancien ne fonctionne plus. Il "
+                "figurera dans les prochains messages ; transmettez-le si besoin."
+            )
+            % {"p": renewed.participant, "url": personal_links.personal_url(renewed, request)}
+        ),
+    )
+    return redirect(reverse("events:detail", args=[registration.event_id]) + "#inscriptions")

@@ -25,7 +25,7 @@ REAL_KEY = "k3J9#pQz!vR2@xW8&mN5^tY7*bL4(hG6)dF1_sA0-eC3+uI9=oP2"
 
 # What a production sets for its messages to reach people (see pacte/checks.py).
 MESSAGES_ENV = {
-    "SITE_URL": "https://pacte.example.fr",
+    "SITE_URL": "https://cafe-metiers.example.fr",
     "SMS_BACKEND": "pacte.sms.BrevoBackend",
     "SMS_API_KEY": "xkeysib-not-a-real-key",
 }
@@ -56,7 +56,7 @@ def test_deploy_check_reports_no_issues_in_production():
         env_overrides={
             "DEBUG": "0",
             "SECRET_KEY": REAL_KEY,
-            "ALLOWED_HOSTS": "pacte.example.fr",
+            "ALLOWED_HOSTS": "cafe-metiers.example.fr",
             **MESSAGES_ENV,
         },
     )
@@ -69,7 +69,11 @@ def test_deploy_check_fails_in_production_when_messages_would_reach_nobody():
     result = run_manage(
         "check",
         "--deploy",
-        env_overrides={"DEBUG": "0", "SECRET_KEY": REAL_KEY, "ALLOWED_HOSTS": "pacte.example.fr"},
+        env_overrides={
+            "DEBUG": "0",
+            "SECRET_KEY": REAL_KEY,
+            "ALLOWED_HOSTS": "cafe-metiers.example.fr",
+        },
     )
 
     assert result.returncode != 0
@@ -82,7 +86,11 @@ def test_other_commands_of_a_production_run_without_the_messages_settings():
     """The checks are deploy checks: migrate, collectstatic or a restore need no SMS key."""
     result = run_manage(
         "check",
-        env_overrides={"DEBUG": "0", "SECRET_KEY": REAL_KEY, "ALLOWED_HOSTS": "pacte.example.fr"},
+        env_overrides={
+            "DEBUG": "0",
+            "SECRET_KEY": REAL_KEY,
+            "ALLOWED_HOSTS": "cafe-metiers.example.fr",
+        },
     )
 
     assert result.returncode == 0, result.stderr
@@ -158,7 +166,7 @@ def messages_settings(env_overrides):
 def test_development_prints_text_messages_and_production_has_no_default_backend():
     development = messages_settings({"DEBUG": "1"})
     production = messages_settings(
-        {"DEBUG": "0", "SECRET_KEY": REAL_KEY, "ALLOWED_HOSTS": "pacte.example.fr"}
+        {"DEBUG": "0", "SECRET_KEY": REAL_KEY, "ALLOWED_HOSTS": "cafe-metiers.example.fr"}
     )
 
     assert development["SMS_BACKEND"] == "pacte.sms.ConsoleBackend"

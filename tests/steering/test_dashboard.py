@@ -300,7 +300,7 @@ def test_the_page_shows_the_partners_that_weigh_most_and_counts_the_others():
 
 
 def test_the_print_stylesheet_hides_the_navigation_and_keeps_the_charts():
-    css = (Path(settings.BASE_DIR) / "static/pacte/pacte.css").read_text()
+    css = (Path(settings.BASE_DIR) / "static/site/site.css").read_text()
     print_rules = css[css.index("@media print") :]
 
     assert ".fr-header" in print_rules and ".pacte-no-print" in print_rules

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from events.personal_links import demo_personal_path
 from pacte.factories import DEMO_PASSWORD
 from steering.demo import DEMO_ACCOUNTS, build_demo
 
@@ -28,3 +29,9 @@ class Command(BaseCommand):
         for username, _first_name, _last_name, role, structure in DEMO_ACCOUNTS:
             where = f" — {structure}" if structure else ""
             self.stdout.write(f"  {username:<14} {role.label}{where}")
+        path = demo_personal_path()
+        if path:
+            self.stdout.write(
+                "Page personnelle d’un jeune (le lien de ses SMS et e-mails, sans compte) : "
+                f"{url.rstrip('/')}{path}"
+            )
