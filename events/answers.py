@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from events.documents import long_date
 from events.models import Answer, DeclineReason, Event, Registration, RegistrationStatus
-from events.services import has_free_place, promote_waiting
+from events.notifications import send_convocation
+from events.services import has_free_place, holds_a_place, promote_waiting
 from pacte import audit
 from pacte.exceptions import DomainError
 from participants.models import Task, TaskKind
@@ -51,18 +52,25 @@ def _answered(registration, answer, reason=""):
 
 @transaction.atomic
 def answer_coming(*, registration) -> Registration:
-    """Invited: confirmed. Having said no: back on a free place, else on the waiting list."""
+    """Invited, or offered a place of the waiting list: confirmed. Having said no: back on
+    a free place, else on the waiting list (and offered the next place freed)."""
     event, registration = _locked(registration)
-    if registration.status == Status.INVITED:
-        registration.status, registration.confirmed_at = Status.CONFIRMED, timezone.now()
+    now = timezone.now()
+    was_waiting_or_excused = registration.status in {Status.WAITING, Status.EXCUSED}
+    if registration.status == Status.INVITED or holds_a_place(registration, now):
+        registration.status, registration.confirmed_at = Status.CONFIRMED, now
+        registration.offered_until = None
     elif registration.status == Status.EXCUSED:
         if has_free_place(event):
-            registration.status, registration.confirmed_at = Status.CONFIRMED, timezone.now()
+            registration.status, registration.confirmed_at = Status.CONFIRMED, now
         else:
-            registration.status, registration.waitlisted_at = Status.WAITING, timezone.now()
+            registration.status, registration.waitlisted_at = Status.WAITING, now
+            registration.offer_lapsed_at = None
     _answered(registration, Answer.COMING)
     registration.save()
     audit.log_write(user=None, obj=registration)
+    if was_waiting_or_excused and registration.status == Status.CONFIRMED:
+        send_convocation(registration)  # the QR code, now that the place is theirs
     return registration
 
 
@@ -73,9 +81,10 @@ def answer_not_coming(*, registration, reason="") -> Registration:
     if reason and reason not in DeclineReason.values:
         raise DomainError(_("Choisissez une raison de la liste."), field="reason")
     event, registration = _locked(registration)
-    freed = registration.status in Status.holding_a_place()
+    freed = holds_a_place(registration)
     if registration.status != Status.EXCUSED:
         registration.status, registration.waitlisted_at = Status.EXCUSED, None
+    registration.offered_until = None
     _answered(registration, Answer.NOT_COMING, reason)
     registration.save()
     audit.log_write(user=None, obj=registration)

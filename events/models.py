@@ -269,6 +269,12 @@ class Registration(models.Model):
         max_length=32, unique=True, default=new_personal_token, editable=False
     )
     waitlisted_at = models.DateTimeField(null=True, blank=True)
+    # On the waiting list, a place freed is theirs until then (events.offers): it counts
+    # among the places held; past it, the place goes to the next one.
+    offered_until = models.DateTimeField(_("place proposée jusqu’au"), null=True, blank=True)
+    offers_made = models.PositiveSmallIntegerField(default=0, editable=False)
+    # An offer left unanswered: they stay on the list, and are offered no place again.
+    offer_lapsed_at = models.DateTimeField(_("place non prise le"), null=True, blank=True)
     # The young person's own answer on their page (events.answers), shown to the referent.
     answer = models.CharField(
         _("réponse du jeune"), max_length=12, choices=Answer.choices, blank=True
@@ -318,6 +324,7 @@ class MessageKind(models.TextChoices):
     CHANGE = "change", _("Changement de date, d’horaire ou de lieu")
     MORNING = "morning", _("Rappel du jour même")
     WAITING = "waiting", _("Inscription sur la liste d’attente")
+    OFFER = "offer", _("Place proposée à la liste d’attente")
 
 
 class Channel(models.TextChoices):

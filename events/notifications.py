@@ -45,6 +45,7 @@ from events.personal_links import personal_url
 from pacte import sms
 from pacte.models import Territory
 from pacte.operators import sender_for
+from pacte.templatetags.pacte_tags import weekday_day_month
 from participants.models import PreferredChannel
 
 logger = logging.getLogger("pacte.notifications")
@@ -52,7 +53,8 @@ logger = logging.getLogger("pacte.notifications")
 PARIS = ZoneInfo("Europe/Paris")
 SMS_MAX_SEGMENTS = 2  # what one convocation may cost, per recipient
 SMS_LINK = "Détails et code QR : {link}"
-SMS_LINKS = {MessageKind.WAITING: "Votre page : {link}"}  # no place held, no QR code
+# No place held yet, no QR code: the page, where they answer.
+SMS_LINKS = {MessageKind.WAITING: "Votre page : {link}", MessageKind.OFFER: "Répondre : {link}"}
 CALENDAR_SUMMARY = "Café-métiers — Préfecture"
 CALENDAR_FILENAME = "cafe-metiers.ics"
 SENDABLE_STATUSES = [RegistrationStatus.INVITED, RegistrationStatus.CONFIRMED]
@@ -67,6 +69,7 @@ SUBJECTS = {
     MessageKind.REMINDER: "Rappel : Café-métiers de la préfecture — {date}, {time}",
     MessageKind.CHANGE: "Changement : Café-métiers de la préfecture — {date}, {time}",
     MessageKind.WAITING: "Liste d’attente : Café-métiers de la préfecture — {date}",
+    MessageKind.OFFER: "Une place pour vous : Café-métiers de la préfecture — {date}",
 }
 TEMPLATES = {
     (MessageKind.CONVOCATION, Channel.EMAIL): "events/messages/convocation_email.txt",
@@ -78,9 +81,11 @@ TEMPLATES = {
     (MessageKind.MORNING, Channel.SMS): "events/messages/morning_sms.txt",
     (MessageKind.WAITING, Channel.EMAIL): "events/messages/waiting_email.txt",
     (MessageKind.WAITING, Channel.SMS): "events/messages/waiting_sms.txt",
+    (MessageKind.OFFER, Channel.EMAIL): "events/messages/offer_email.txt",
+    (MessageKind.OFFER, Channel.SMS): "events/messages/offer_sms.txt",
 }
 # What is not a place held carries no convocation, no QR code and no calendar entry.
-WITHOUT_ATTACHMENTS = {MessageKind.WAITING}
+WITHOUT_ATTACHMENTS = {MessageKind.WAITING, MessageKind.OFFER}
 
 
 @dataclass(frozen=True)
@@ -199,6 +204,7 @@ class Mailing:
             "address": self.event.address,
             "what_to_bring": WHAT_TO_BRING,
             "personal_link": self.personal_link,
+            "offer_deadline": offer_deadline_label(self.registration),
         }
 
     @cached_property
@@ -249,8 +255,19 @@ class Mailing:
 
 
 def _version(registration, kind) -> int:
-    """A convocation is sent once; a reminder or a change notice once per schedule."""
+    """A convocation is sent once; a reminder or a change notice once per schedule; an
+    offer once per offer made."""
+    if kind == MessageKind.OFFER:
+        return registration.offers_made
     return 0 if kind == MessageKind.CONVOCATION else registration.event.schedule_version
+
+
+def offer_deadline_label(registration) -> str:
+    """« mardi 15 décembre, 18 h 00 »: until when a place is kept for them."""
+    if registration.offered_until is None:
+        return ""
+    moment = timezone.localtime(registration.offered_until, PARIS)
+    return f"{weekday_day_month(moment.date())}, {time_label(moment.time())}"
 
 
 @transaction.atomic
@@ -300,6 +317,16 @@ def send_waiting_notice(registration) -> list[SentMessage]:
     if registration.event.date < timezone.localdate():
         return []
     return _queue_for_all(registration, MessageKind.WAITING)
+
+
+def send_offer(registration) -> list[SentMessage]:
+    """Offer a freed place to someone of the waiting list, with the deadline to answer on
+    their page (no convocation yet: it follows their « Je viens »)."""
+    if registration.status != RegistrationStatus.WAITING or registration.offered_until is None:
+        return []
+    if registration.event.status not in REMINDED_EVENT_STATUSES:
+        return []
+    return _queue_for_all(registration, MessageKind.OFFER)
 
 
 def send_change_notice(registration) -> list[SentMessage]:

@@ -2,8 +2,10 @@
 capacity holds when many people confirm at the same moment. Locks are taken in one order,
 the event first, then the registration (see events.job_dating)."""
 
+import datetime as dt
+
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,9 +22,11 @@ from events.models import (
     Workshop,
 )
 from events.notifications import (
+    PARIS,
     recipients,
     send_change_notice,
     send_convocation,
+    send_offer,
     send_waiting_notice,
 )
 from pacte import audit
@@ -203,12 +207,41 @@ def _locked_event(event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
+def live_offer(now=None) -> Q:
+    """A place offered to someone of the waiting list, until its deadline: it is held."""
+    return Q(status=Status.WAITING, offered_until__gt=now or timezone.now())
+
+
 def places_taken(event) -> int:
-    return event.registrations.filter(status__in=Status.holding_a_place()).count()
+    held = Q(status__in=Status.holding_a_place()) | live_offer()
+    return event.registrations.filter(held).count()
 
 
 def has_free_place(event) -> bool:
     return places_taken(event) < event.capacity
+
+
+def holds_a_place(registration, now=None) -> bool:
+    """Invited, confirmed, present, or holding an offer still running."""
+    if registration.status in Status.holding_a_place():
+        return True
+    offered_until = registration.offered_until
+    return registration.status == Status.WAITING and bool(
+        offered_until and offered_until > (now or timezone.now())
+    )
+
+
+# An offer shorter than this is no offer: the place is given outright (a convocation).
+SHORTEST_OFFER = dt.timedelta(hours=2)
+
+
+def offer_deadline(event, now=None):
+    """The territory's hours to answer (48 by default), never past the end of the day
+    before the event; None when less than SHORTEST_OFFER would remain."""
+    now = now or timezone.now()
+    day_before = dt.datetime.combine(event.date, dt.time.min, tzinfo=PARIS)
+    deadline = min(now + dt.timedelta(hours=event.territory.waiting_offer_hours), day_before)
+    return deadline if deadline - now >= SHORTEST_OFFER else None
 
 
 @transaction.atomic
@@ -227,7 +260,8 @@ def registration_invite(*, by, event, participant) -> Registration:
         registration.status, registration.waitlisted_at = Status.INVITED, None
     else:
         registration.status, registration.waitlisted_at = Status.WAITING, timezone.now()
-    registration.invited_by = by
+    registration.invited_by, registration.offered_until = by, None
+    registration.offer_lapsed_at = None
     registration.save()
     audit.log_write(user=by, obj=registration, created=existing is None)
     _convoke_after_commit(registration)
@@ -261,11 +295,12 @@ def registration_confirm(*, by, registration) -> Registration:
         raise DomainError(_("Vous ne pouvez pas confirmer cette inscription."))
     if registration.status == Status.CONFIRMED:
         return registration
-    if registration.status == Status.WAITING:
+    offered = registration.status == Status.WAITING and holds_a_place(registration)
+    if registration.status == Status.WAITING and not offered:
         raise DomainError(
             _("Ce jeune est sur liste d’attente : il sera invité dès qu’une place se libère.")
         )
-    if registration.status != Status.INVITED:
+    if registration.status != Status.INVITED and not offered:
         raise DomainError(_("Seule une invitation en attente peut être confirmée."))
     # An invitation already holds its place: confirming it takes no other. Never more
     # confirmed than places, all the same (domain.md), whatever was written beside the app.
@@ -273,8 +308,11 @@ def registration_confirm(*, by, registration) -> Registration:
     if confirmed >= event.capacity:
         raise DomainError(_("Le Café-métiers est complet."))
     registration.status, registration.confirmed_at = Status.CONFIRMED, timezone.now()
-    registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+    registration.offered_until = None  # an offer taken, by phone
+    registration.save(update_fields=["status", "confirmed_at", "offered_until", "updated_at"])
     audit.log_write(user=by, obj=registration)
+    if offered:
+        send_convocation(registration)  # the QR code, now that the place is theirs
     return registration
 
 
@@ -287,29 +325,41 @@ def registration_withdraw(*, by, registration, status=Status.CANCELLED):
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not permissions.can_register(by, event, registration.participant):
         raise DomainError(_("Vous ne pouvez pas modifier cette inscription."))
-    freed = registration.status in Status.holding_a_place()
-    registration.status = status
-    registration.save(update_fields=["status", "updated_at"])
+    freed = holds_a_place(registration)
+    registration.status, registration.offered_until = status, None
+    registration.save(update_fields=["status", "offered_until", "updated_at"])
     audit.log_write(user=by, obj=registration)
     promoted = promote_waiting(event) if freed else None
     return registration, promoted
 
 
 def promote_waiting(event):
-    """The first on the waiting list is invited again and must confirm."""
+    """A place is free (the event is locked by the caller): the first on the waiting
+    list who holds no offer (and let none lapse) gets it, as an offer until a deadline (a
+    message with their link), or outright (a convocation) when too little time remains.
+    Once only: two frees at the same moment wait for each other on the event's row."""
     if not has_free_place(event):
         return None
+    now = timezone.now()
     first = (
         event.registrations.select_for_update()
-        .filter(status=Status.WAITING)
+        .filter(status=Status.WAITING, offer_lapsed_at__isnull=True)
+        .exclude(offered_until__gt=now)
         .order_by("waitlisted_at", "pk")
         .first()
     )
     if first is None:
         return None
-    first.status, first.waitlisted_at = Status.INVITED, None
-    first.save(update_fields=["status", "waitlisted_at", "updated_at"])
-    _convoke_after_commit(first)
+    deadline = offer_deadline(event, now)
+    if deadline is None:
+        first.status, first.waitlisted_at, first.offered_until = Status.INVITED, None, None
+        first.save(update_fields=["status", "waitlisted_at", "offered_until", "updated_at"])
+        _convoke_after_commit(first)
+        return first
+    first.offered_until, first.offers_made = deadline, first.offers_made + 1
+    first.save(update_fields=["offered_until", "offers_made", "updated_at"])
+    first.event = event
+    send_offer(first)  # written in this transaction, delivered once it commits
     return first
 
 

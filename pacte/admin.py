@@ -59,7 +59,14 @@ class AdministratorsOnly(LoggedWritesAdmin):
 
 @admin.register(Territory)
 class TerritoryAdmin(AdministratorsOnly, admin.ModelAdmin):
-    list_display = ["code", "name", "prefecture_name", "reminder_days_before", "morning_reminder"]
+    list_display = [
+        "code",
+        "name",
+        "prefecture_name",
+        "reminder_days_before",
+        "morning_reminder",
+        "waiting_offer_hours",
+    ]
     search_fields = ["code", "name"]
 
     def save_model(self, request, obj, form, change):

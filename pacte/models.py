@@ -1,6 +1,6 @@
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -11,6 +11,7 @@ from pacte.roles import STAFF_ROLES, Role, group_name
 from pacte.scoping import TerritoryRule
 
 MAX_REMINDER_DAYS = 14
+MAX_OFFER_HOURS = 168  # a week
 
 
 class Territory(models.Model):
@@ -29,6 +30,13 @@ class Territory(models.Model):
     morning_reminder = models.BooleanField(
         _("SMS de rappel le matin du Café-métiers"), default=True
     )
+    # A place freed is offered to the first on the waiting list for this long (#19).
+    waiting_offer_hours = models.PositiveSmallIntegerField(
+        _("place proposée à la liste d’attente, heures pour répondre"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OFFER_HOURS)],
+        help_text=_("Jamais au-delà de la veille du Café-métiers."),
+    )
 
     class Meta:
         verbose_name = _("territoire")
@@ -38,7 +46,12 @@ class Territory(models.Model):
             models.CheckConstraint(
                 condition=models.Q(reminder_days_before__lte=MAX_REMINDER_DAYS),
                 name="territory_reminder_days_bounded",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(waiting_offer_hours__gte=1)
+                & models.Q(waiting_offer_hours__lte=MAX_OFFER_HOURS),
+                name="territory_offer_hours_bounded",
+            ),
         ]
 
     def __str__(self):

@@ -20,6 +20,11 @@ SCHEDULES = {
         "",
         1,
     ),
+    "Liste d’attente : passer les places non prises à la personne suivante": (
+        "events.offers.offers_expire",
+        "",
+        5,
+    ),
     "Rappels des Café-métiers (jours avant, et le matin même)": (
         "events.notifications.send_due_reminders",
         "",

@@ -118,6 +118,7 @@ def _registrations_context(request, event) -> dict:
         "status_choices": RegistrationStatus.choices,
         "filtered": bool(query.strip() or status in RegistrationStatus.values),
         "outside_hours": selectors.outside_allowed_hours(event, registrations, request.user),
+        "now": timezone.now(),  # whose offer of the waiting list still runs
         # Whose convocation did not go, and the user may send again.
         "resendable": {
             r.pk

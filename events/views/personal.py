@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST, require_safe
 
-from events import answers
+from events import answers, services
 from events.documents import (
     EVENT_NAME,
     WHAT_TO_BRING,
@@ -28,6 +28,7 @@ from events.documents import (
 )
 from events.forms import DeclineForm
 from events.models import RegistrationStatus
+from events.notifications import offer_deadline_label
 from events.personal_links import registration_for
 from events.views.documents import EXPORTS_REGISTRATION, calendar_response
 from pacte import audit
@@ -66,6 +67,9 @@ def page_context(request, registration) -> dict:
     event = registration.event
     referent = registration.participant.referent
     holds_a_place = registration.status in RegistrationStatus.holding_a_place()
+    offered = registration.status == RegistrationStatus.WAITING and services.holds_a_place(
+        registration
+    )
     return {
         "registration": registration,
         "event": event,
@@ -80,6 +84,7 @@ def page_context(request, registration) -> dict:
         "workshops": list(registration.workshops.order_by("starts_at", "pk")),
         "holds_a_place": holds_a_place,
         "waiting": registration.status == RegistrationStatus.WAITING,
+        "offer_until": offer_deadline_label(registration) if offered else "",
         "qr_code": qr_code(check_in_url(request, registration)) if holds_a_place else None,
         "referent_first_name": referent.first_name if referent else "",
         "referent_phone": format_phone(referent.phone) if referent and referent.phone else "",

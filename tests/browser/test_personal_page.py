@@ -78,3 +78,32 @@ def test_the_young_person_answers_with_one_tap_then_changes_their_mind(
     page.get_by_text("Vous avez confirmé votre venue").wait_for()
     registration.refresh_from_db()
     assert registration.status == "confirmed"
+
+
+def test_a_place_offered_from_the_waiting_list_is_taken_on_the_phone(
+    page, live_server, registration, axe_check
+):
+    from events import answers
+    from events.models import RegistrationStatus
+
+    event = registration.event
+    event.capacity = 1
+    event.save()
+    offered = RegistrationFactory(
+        event=event,
+        status=RegistrationStatus.WAITING,
+        waitlisted_at=timezone.now(),
+        participant__first_name="Inès",
+    )
+    answers.answer_not_coming(registration=registration)  # frees the one place
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + reverse("events:personal_page", args=[offered.personal_token]))
+
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Une place s’est libérée")
+    assert page.get_by_text("Elle vous est gardée jusqu’au").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    axe_check(page)
+    page.screenshot(path=SHOTS / "personal-offer-390.png", full_page=True)
+    page.get_by_role("button", name="Je viens").click()
+    page.get_by_text("Vous avez confirmé votre venue").wait_for()
+    assert page.get_by_role("img", name="Code QR à présenter à l’accueil").is_visible()

@@ -181,3 +181,38 @@ def test_proposals_and_manual_bookings_at_once_take_their_locks_in_one_order(set
     assert len(set(interviews.values_list("table_id", "starts_at"))) == interviews.count()
     # The last proposal saw every booking: nothing is left to propose.
     assert job_dating.propose_schedule(by=coordinator, event=event) == 0
+
+
+def test_a_freed_place_is_offered_to_one_person_only(setting):
+    """The young person declines on their page while their counsellor withdraws them, at
+    the same instant: one place freed, one offer (#19 item 3)."""
+    from events import answers
+
+    coordinator, event, participants = setting
+    event.capacity = 1
+    event.save()
+    holder = Registration.objects.create(
+        event=event,
+        participant=participants[0],
+        status=RegistrationStatus.CONFIRMED,
+        invited_by=coordinator,
+    )
+    for minutes, participant in enumerate(participants[1:6]):
+        Registration.objects.create(
+            event=event,
+            participant=participant,
+            status=RegistrationStatus.WAITING,
+            waitlisted_at=timezone.now() - dt.timedelta(minutes=60 - minutes),
+            invited_by=coordinator,
+        )
+    frees = [
+        lambda: answers.answer_not_coming(registration=holder),
+        lambda: services.registration_withdraw(by=coordinator, registration=holder),
+    ] * 3
+
+    outcomes = run_together(lambda free: free(), frees)
+
+    assert not [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, DomainError)]
+    offered = Registration.objects.filter(event=event, offered_until__gt=timezone.now())
+    assert offered.count() == 1
+    assert offered.get().participant == participants[1]  # the first on the list

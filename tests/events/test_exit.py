@@ -36,5 +36,5 @@ def test_an_exit_withdraws_the_upcoming_registrations_only(users):
     for registration in (mine, waiting, past):
         registration.refresh_from_db()
     assert mine.status == RegistrationStatus.CANCELLED
-    assert waiting.status == RegistrationStatus.INVITED  # the freed place
+    assert waiting.offered_until is not None  # the freed place, offered (#19 item 3)
     assert past.status == RegistrationStatus.PRESENT

@@ -79,8 +79,8 @@ def test_a_decline_frees_the_place_for_the_first_on_the_waiting_list(event, invi
     assert registration.status == Status.EXCUSED
     assert registration.answer == Answer.NOT_COMING
     assert registration.decline_reason == DeclineReason.HEALTH
-    assert refreshed(first).status == Status.INVITED
-    assert refreshed(later).status == Status.WAITING
+    assert refreshed(first).offered_until is not None  # offered the place (item 3)
+    assert refreshed(later).offered_until is None
 
 
 def test_a_decline_asks_the_referent_to_call_back(invited):

@@ -72,9 +72,7 @@ def test_beyond_capacity_invitations_go_to_the_waiting_list_in_order(
     }
 
 
-def test_a_freed_place_goes_to_the_first_waiting_who_is_invited_again(
-    users, coordinator, small_event
-):
+def test_a_freed_place_is_offered_to_the_first_waiting(users, coordinator, small_event):
     people = [young(users) for _ in range(4)]
     registrations = [
         services.registration_invite(by=coordinator, event=small_event, participant=p)
@@ -86,8 +84,9 @@ def test_a_freed_place_goes_to_the_first_waiting_who_is_invited_again(
     )
 
     assert promoted.participant == people[2]
-    assert promoted.status == Status.INVITED
-    assert Registration.objects.get(participant=people[3]).status == Status.WAITING
+    # An offer until a deadline (#19 item 3): still on the list, the place held for them.
+    assert promoted.status == Status.WAITING and promoted.offered_until > timezone.now()
+    assert Registration.objects.get(participant=people[3]).offered_until is None
 
 
 def test_one_registration_per_participant_per_event(users, coordinator, small_event):

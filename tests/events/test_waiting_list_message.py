@@ -69,7 +69,7 @@ def test_the_waiting_list_email_carries_no_convocation_and_no_calendar(users, fu
     assert message.attachments == []
 
 
-def test_a_freed_place_sends_the_convocation(users, full_event):
+def test_a_freed_place_sends_an_offer_then_the_convocation_once_taken(users, full_event):
     registration = waitlisted(users, full_event)
     holder = full_event.registrations.get(participant=users["participant"])
 
@@ -78,7 +78,16 @@ def test_a_freed_place_sends_the_convocation(users, full_event):
     )
 
     registration.refresh_from_db()
-    assert registration.status == Status.INVITED
+    assert registration.status == Status.WAITING and registration.offered_until is not None
+    assert SentMessage.objects.filter(registration=registration, kind=MessageKind.OFFER).exists()
+    assert not SentMessage.objects.filter(
+        registration=registration, kind=MessageKind.CONVOCATION
+    ).exists()
+
+    services.registration_confirm(by=users[Role.COORDINATOR], registration=registration)
+
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
     assert SentMessage.objects.filter(
         registration=registration, kind=MessageKind.CONVOCATION
     ).exists()

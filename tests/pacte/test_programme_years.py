@@ -400,6 +400,7 @@ def test_a_territory_created_in_the_admin_site_opens_its_current_year(client_for
             "prefecture_name": "Préfecture du Val-de-Marne",
             "reminder_days_before": "2",
             "morning_reminder": "on",
+            "waiting_offer_hours": "48",  # the form's initial value (#19)
         },
     )
 
