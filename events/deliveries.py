@@ -25,11 +25,12 @@ def interviews_delivered(territory_id, start, end):
 
 def workshops_delivered(territory_id, start, end):
     """A workshop counts once its Café-métiers took place: a past day, or today's once
-    it is closed."""
+    it is closed; never at a cancelled one."""
     today = timezone.localdate()
     rows = (
         Workshop.objects.filter(
             Q(event__date__lt=today) | Q(event__status=EventStatus.DONE),
+            ~Q(event__status=EventStatus.CANCELLED),
             facilitator__territory_id=territory_id,
             event__date__range=(start, min(end, today)),
         )

@@ -85,6 +85,10 @@ class EventForm(forms.ModelForm):
         self.fields["staff"].label_from_instance = lambda u: f"{u} — {u.structure}"
         if self.instance.pk is None:
             self.fields["date"].widget.attrs["min"] = timezone.localdate().isoformat()
+        # Cancelling tells everyone: its own button (events.services.event_cancel).
+        self.fields["status"].choices = [
+            choice for choice in EventStatus.choices if choice[0] != EventStatus.CANCELLED
+        ]
 
     def clean_date(self):
         """A new event, or a new date, is today or later (those invited are told of it)."""

@@ -50,6 +50,7 @@ class EventStatus(models.TextChoices):
     OPEN = "open", _("Inscriptions ouvertes")
     CLOSED = "closed", _("Inscriptions closes")
     DONE = "done", _("Terminé")
+    CANCELLED = "cancelled", _("Annulé")
 
 
 class EventQuerySet(models.QuerySet):
@@ -92,6 +93,7 @@ class Event(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Raised each time the date, the hours or the place change: those invited are told.
     schedule_version = models.PositiveIntegerField(default=1, editable=False)
@@ -217,6 +219,7 @@ class RegistrationStatus(models.TextChoices):
     ABSENT = "absent", _("Absent")
     EXCUSED = "excused", _("Excusé")
     CANCELLED = "cancelled", _("Annulé")
+    EVENT_CANCELLED = "event_cancelled", _("Événement annulé")
 
     @classmethod
     def holding_a_place(cls):
@@ -258,7 +261,7 @@ class Registration(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.PROTECT, related_name="registrations"
     )
-    status = models.CharField(_("état"), max_length=10, choices=RegistrationStatus.choices)
+    status = models.CharField(_("état"), max_length=20, choices=RegistrationStatus.choices)
     # Unguessable, one per registration (so never valid for another event).
     check_in_token = models.CharField(
         max_length=64, unique=True, default=new_check_in_token, editable=False
@@ -325,6 +328,7 @@ class MessageKind(models.TextChoices):
     MORNING = "morning", _("Rappel du jour même")
     WAITING = "waiting", _("Inscription sur la liste d’attente")
     OFFER = "offer", _("Place proposée à la liste d’attente")
+    CANCELLATION = "cancellation", _("Annulation du Café-métiers")
 
 
 class Channel(models.TextChoices):

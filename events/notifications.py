@@ -54,7 +54,11 @@ PARIS = ZoneInfo("Europe/Paris")
 SMS_MAX_SEGMENTS = 2  # what one convocation may cost, per recipient
 SMS_LINK = "Détails et code QR : {link}"
 # No place held yet, no QR code: the page, where they answer.
-SMS_LINKS = {MessageKind.WAITING: "Votre page : {link}", MessageKind.OFFER: "Répondre : {link}"}
+SMS_LINKS = {
+    MessageKind.WAITING: "Votre page : {link}",
+    MessageKind.OFFER: "Répondre : {link}",
+    MessageKind.CANCELLATION: "Votre page : {link}",
+}
 CALENDAR_SUMMARY = "Café-métiers — Préfecture"
 CALENDAR_FILENAME = "cafe-metiers.ics"
 SENDABLE_STATUSES = [RegistrationStatus.INVITED, RegistrationStatus.CONFIRMED]
@@ -70,6 +74,7 @@ SUBJECTS = {
     MessageKind.CHANGE: "Changement : Café-métiers de la préfecture — {date}, {time}",
     MessageKind.WAITING: "Liste d’attente : Café-métiers de la préfecture — {date}",
     MessageKind.OFFER: "Une place pour vous : Café-métiers de la préfecture — {date}",
+    MessageKind.CANCELLATION: "Annulé : Café-métiers de la préfecture — {date}",
 }
 TEMPLATES = {
     (MessageKind.CONVOCATION, Channel.EMAIL): "events/messages/convocation_email.txt",
@@ -83,9 +88,11 @@ TEMPLATES = {
     (MessageKind.WAITING, Channel.SMS): "events/messages/waiting_sms.txt",
     (MessageKind.OFFER, Channel.EMAIL): "events/messages/offer_email.txt",
     (MessageKind.OFFER, Channel.SMS): "events/messages/offer_sms.txt",
+    (MessageKind.CANCELLATION, Channel.EMAIL): "events/messages/cancellation_email.txt",
+    (MessageKind.CANCELLATION, Channel.SMS): "events/messages/cancellation_sms.txt",
 }
 # What is not a place held carries no convocation, no QR code and no calendar entry.
-WITHOUT_ATTACHMENTS = {MessageKind.WAITING, MessageKind.OFFER}
+WITHOUT_ATTACHMENTS = {MessageKind.WAITING, MessageKind.OFFER, MessageKind.CANCELLATION}
 
 
 @dataclass(frozen=True)
@@ -327,6 +334,12 @@ def send_offer(registration) -> list[SentMessage]:
     if registration.event.status not in REMINDED_EVENT_STATUSES:
         return []
     return _queue_for_all(registration, MessageKind.OFFER)
+
+
+def send_cancellation(registration) -> list[SentMessage]:
+    """Tell someone who still expected the event (a place, an offer, the waiting list)
+    that it is cancelled: no convocation, no calendar entry."""
+    return _queue_for_all(registration, MessageKind.CANCELLATION)
 
 
 def send_change_notice(registration) -> list[SentMessage]:

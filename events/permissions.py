@@ -29,6 +29,17 @@ def can_manage_event(user, event) -> bool:
     return MANAGERS.holds(user, event)
 
 
+def can_cancel_event(user, event) -> bool:
+    """The coordination, for an event still to come (once cancelled, for good)."""
+    from events.models import EventStatus
+
+    return (
+        MANAGERS.holds(user, event)
+        and event.date >= timezone.localdate()
+        and event.status not in {EventStatus.DONE, EventStatus.CANCELLED}
+    )
+
+
 def can_invite(user, event) -> bool:
     """Who may invite from the event's page: the coordination and the counsellors of its
     territory (each invitation then checked by can_register)."""

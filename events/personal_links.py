@@ -27,6 +27,7 @@ STATUSES_WITH_A_PAGE = [
     RegistrationStatus.WAITING,
     RegistrationStatus.PRESENT,
     RegistrationStatus.EXCUSED,  # they said they cannot come: they may change their mind
+    RegistrationStatus.EVENT_CANCELLED,  # the page says so
 ]
 # No token of ours is longer: a longer one is refused before any query.
 TOKEN_MAX_LENGTH = 32

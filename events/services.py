@@ -24,6 +24,7 @@ from events.models import (
 from events.notifications import (
     PARIS,
     recipients,
+    send_cancellation,
     send_change_notice,
     send_convocation,
     send_offer,
@@ -95,6 +96,8 @@ def event_update(*, by, form) -> tuple[Event, bool]:
     event = form.save(commit=False)
     if not permissions.can_manage_event(by, event):
         raise DomainError(_("Seule la coordination du territoire modifie ce Café-métiers."))
+    if Event.objects.filter(pk=event.pk, status=EventStatus.CANCELLED).exists():
+        raise DomainError(_("Ce Café-métiers est annulé : il ne se modifie plus."))
     rescheduled = bool(SCHEDULE_FIELDS & set(form.changed_data))
     if "capacity" in form.changed_data:
         held = places_taken(_locked_event(event))
@@ -116,8 +119,46 @@ def event_update(*, by, form) -> tuple[Event, bool]:
     form.save_m2m()
     if rescheduled:
         event.refresh_from_db(fields=["schedule_version"])
+        # A new date or place is asked again (#19 item 4): those who confirmed return to
+        # invited, keeping their place, and confirm again on their page.
+        event.registrations.filter(status=Status.CONFIRMED).update(
+            status=Status.INVITED, confirmed_at=None, answer="", answered_at=None
+        )
     audit.log_write(user=by, obj=event)
     return event, rescheduled
+
+
+# Told of a cancellation: whoever still expected it (a place, an offer, the list).
+TOLD_OF_A_CANCELLATION = [Status.INVITED, Status.CONFIRMED, Status.WAITING]
+
+
+@transaction.atomic
+def event_cancel(*, by, event) -> int:
+    """« Annulé » (#19 item 4): everyone invited, confirmed or waiting is told by their
+    channel, the offers close, and their registrations end as « événement annulé », kept
+    for the record. Returns how many people are told."""
+    event = _locked_event(event)
+    if not permissions.can_manage_event(by, event):
+        raise DomainError(_("Seule la coordination du territoire annule ce Café-métiers."))
+    if event.status == EventStatus.CANCELLED:
+        raise DomainError(_("Ce Café-métiers est déjà annulé."))
+    if event.date < timezone.localdate() or event.status == EventStatus.DONE:
+        raise DomainError(_("Ce Café-métiers a eu lieu : il ne s’annule plus."))
+    told = list(
+        event.registrations.select_for_update(of=("self",))
+        .filter(status__in=TOLD_OF_A_CANCELLATION)
+        .select_related("participant")
+    )
+    for registration in told:
+        registration.event = event
+        send_cancellation(registration)
+    event.registrations.filter(pk__in=[r.pk for r in told]).update(
+        status=Status.EVENT_CANCELLED, offered_until=None, updated_at=timezone.now()
+    )
+    event.status, event.cancelled_at = EventStatus.CANCELLED, timezone.now()
+    event.save(update_fields=["status", "cancelled_at"])
+    audit.log_write(user=by, obj=event)
+    return len({r.participant_id for r in told})
 
 
 @transaction.atomic

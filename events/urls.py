@@ -11,6 +11,7 @@ urlpatterns = [
     path("cafes-metiers/nouveau/", event_views.event_create, name="create"),
     path("cafes-metiers/<int:pk>/", event_views.event_detail, name="detail"),
     path("cafes-metiers/<int:pk>/modifier/", event_views.event_update, name="update"),
+    path("cafes-metiers/<int:pk>/annuler/", event_views.event_cancel, name="cancel"),
     path(
         "cafes-metiers/<int:pk>/inscriptions/",
         registrations.registration_create,

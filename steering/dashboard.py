@@ -52,10 +52,13 @@ def year_range(year):
 
 
 def held_events(territory_id, start, end, *, today=None):
-    """Café-métiers of the dates that took place: past ones, and today's once closed."""
+    """Café-métiers of the dates that took place: past ones, and today's once closed;
+    never a cancelled one."""
     today = today or timezone.localdate()
-    return Event.objects.filter(territory_id=territory_id, date__range=(start, end)).filter(
-        Q(date__lt=today) | Q(date=today, status=EventStatus.DONE)
+    return (
+        Event.objects.filter(territory_id=territory_id, date__range=(start, end))
+        .filter(Q(date__lt=today) | Q(date=today, status=EventStatus.DONE))
+        .exclude(status=EventStatus.CANCELLED)
     )
 
 

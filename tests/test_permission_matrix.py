@@ -431,6 +431,7 @@ MATRIX.update(
             registration_args,
             {**REGISTRATION_EDITORS, PILOT: 403},
         ),
+        "events:cancel": ("get", event_args, event_managers()),
         "events:personal_link_renew": (
             "post",
             registration_args,

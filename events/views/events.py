@@ -4,16 +4,20 @@ from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
 
 from events import permissions, selectors, services
+from events.documents import long_date
 from events.forms import EventForm, EventPartnerForm, WorkshopChoiceForm, WorkshopForm
 from events.models import RegistrationStatus
 from events.views.scope import invitable, managed_event, require, visible_event
 from pacte.attempts import attempt
 from pacte.audit import reads, rows
+from pacte.confirm import confirmation_page
 from pacte.permissions import rule_required
 
 
@@ -134,6 +138,7 @@ def _page_context(request, event) -> dict:
     """What the whole page shows besides the registrations."""
     return {
         "can_manage": permissions.can_manage_event(request.user, event),
+        "can_cancel": permissions.can_cancel_event(request.user, event),
         "is_staff": permissions.is_on_check_in_team(request.user, event),
         "workshops": event.workshops.select_related("facilitator"),
         "workshop_choice": WorkshopChoiceForm(event=event),
@@ -211,3 +216,41 @@ def event_partner_create(request, pk):
         _("Ajouter un partenaire présent"),
         _("Le partenaire est ajouté."),
     )
+
+
+@require_http_methods(["GET", "POST"])
+def event_cancel(request, pk):
+    """« Annuler le Café-métiers » asks first (GET: how many will be told); POST cancels."""
+    event = visible_event(request, pk)
+    require(permissions.can_manage_event(request.user, event))
+    if request.method != "POST":
+        told = event.registrations.filter(status__in=services.TOLD_OF_A_CANCELLATION).count()
+        return confirmation_page(
+            request,
+            title=_("Annuler le Café-métiers du %(d)s ?") % {"d": long_date(event.date)},
+            text=ngettext(
+                "%(n)s personne invitée, confirmée ou en liste d’attente sera prévenue par "
+                "son canal (SMS ou e-mail). Les inscriptions sont gardées, « événement "
+                "annulé ». Cela ne se défait pas.",
+                "%(n)s personnes invitées, confirmées ou en liste d’attente seront prévenues "
+                "par leur canal (SMS ou e-mail). Les inscriptions sont gardées, « événement "
+                "annulé ». Cela ne se défait pas.",
+                told,
+            )
+            % {"n": told},
+            confirm_label=_("Annuler le Café-métiers"),
+            cancel_url=reverse("events:detail", args=[event.pk]),
+        )
+    attempt(
+        lambda: services.event_cancel(by=request.user, event=event),
+        request=request,
+        success=lambda n: (
+            ngettext(
+                "Le Café-métiers est annulé : %(n)s personne prévenue.",
+                "Le Café-métiers est annulé : %(n)s personnes prévenues.",
+                n,
+            )
+            % {"n": n}
+        ),
+    )
+    return redirect("events:detail", pk=event.pk)
