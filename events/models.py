@@ -329,6 +329,7 @@ class MessageKind(models.TextChoices):
     WAITING = "waiting", _("Inscription sur la liste d’attente")
     OFFER = "offer", _("Place proposée à la liste d’attente")
     CANCELLATION = "cancellation", _("Annulation du Café-métiers")
+    NO_SHOW = "no_show", _("Le lendemain d’une absence")
 
 
 class Channel(models.TextChoices):

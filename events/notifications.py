@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -45,8 +46,9 @@ from events.personal_links import personal_url
 from pacte import sms
 from pacte.models import Territory
 from pacte.operators import sender_for
+from pacte.phones import format_phone
 from pacte.templatetags.pacte_tags import weekday_day_month
-from participants.models import PreferredChannel
+from participants.models import PreferredChannel, SmsOptOut
 
 logger = logging.getLogger("pacte.notifications")
 
@@ -75,6 +77,7 @@ SUBJECTS = {
     MessageKind.WAITING: "Liste d’attente : Café-métiers de la préfecture — {date}",
     MessageKind.OFFER: "Une place pour vous : Café-métiers de la préfecture — {date}",
     MessageKind.CANCELLATION: "Annulé : Café-métiers de la préfecture — {date}",
+    MessageKind.NO_SHOW: "Café-métiers de la préfecture : une autre date ?",
 }
 TEMPLATES = {
     (MessageKind.CONVOCATION, Channel.EMAIL): "events/messages/convocation_email.txt",
@@ -90,9 +93,18 @@ TEMPLATES = {
     (MessageKind.OFFER, Channel.SMS): "events/messages/offer_sms.txt",
     (MessageKind.CANCELLATION, Channel.EMAIL): "events/messages/cancellation_email.txt",
     (MessageKind.CANCELLATION, Channel.SMS): "events/messages/cancellation_sms.txt",
+    (MessageKind.NO_SHOW, Channel.EMAIL): "events/messages/no_show_email.txt",
+    (MessageKind.NO_SHOW, Channel.SMS): "events/messages/no_show_sms.txt",
 }
 # What is not a place held carries no convocation, no QR code and no calendar entry.
-WITHOUT_ATTACHMENTS = {MessageKind.WAITING, MessageKind.OFFER, MessageKind.CANCELLATION}
+WITHOUT_ATTACHMENTS = {
+    MessageKind.WAITING,
+    MessageKind.OFFER,
+    MessageKind.CANCELLATION,
+    MessageKind.NO_SHOW,
+}
+# After the day, the page opens nothing more for them: no link.
+WITHOUT_LINK = {MessageKind.NO_SHOW}
 
 
 @dataclass(frozen=True)
@@ -134,7 +146,24 @@ def recipients(participant) -> list[Recipient]:
     unique = {}
     for recipient in _participant_recipients(participant) + _legal_rep_recipients(participant):
         unique.setdefault((recipient.channel, recipient.address.lower()), recipient)
-    return list(unique.values())
+    wanted = list(unique.values())
+    found = _without_refused_numbers(wanted)
+    theirs_refused = any(not r.legal_rep for r in wanted) and not any(
+        not r.legal_rep for r in found
+    )
+    if theirs_refused and participant.email:
+        # Their SMS refused (#19 item 5): their e-mail, if the file holds one.
+        found.insert(0, Recipient(Channel.EMAIL, participant.email))
+    return found
+
+
+def _without_refused_numbers(found) -> list[Recipient]:
+    """No SMS to a number that refused them (STOP, the page, the counsellor)."""
+    numbers = [r.address for r in found if r.channel == Channel.SMS]
+    if not numbers:
+        return found
+    refused = set(SmsOptOut.objects.filter(phone__in=numbers).values_list("phone", flat=True))
+    return [r for r in found if not (r.channel == Channel.SMS and r.address in refused)]
 
 
 # What is sent --------------------------------------------------------------------------
@@ -199,6 +228,7 @@ class Mailing:
 
     def context(self, recipient) -> dict:
         participant = self.registration.participant
+        referent = participant.referent
         return {
             "event_name": EVENT_NAME,
             "for_legal_rep": recipient.legal_rep,
@@ -212,6 +242,8 @@ class Mailing:
             "what_to_bring": WHAT_TO_BRING,
             "personal_link": self.personal_link,
             "offer_deadline": offer_deadline_label(self.registration),
+            "referent_first_name": referent.first_name if referent else "",
+            "referent_phone": format_phone(referent.phone) if referent and referent.phone else "",
         }
 
     @cached_property
@@ -227,7 +259,11 @@ class Mailing:
     def sms_text(self, recipient) -> str:
         text = render_to_string(TEMPLATES[self.kind, Channel.SMS], self.context(recipient))
         # The link ends the SMS whole: if the text is too long, it is cut before it.
-        tail = SMS_LINKS.get(self.kind, SMS_LINK).format(link=self.personal_link)
+        tail = (
+            ""
+            if self.kind in WITHOUT_LINK
+            else SMS_LINKS.get(self.kind, SMS_LINK).format(link=self.personal_link)
+        )
         return sms.fit(text, max_segments=SMS_MAX_SEGMENTS, tail=tail)
 
     def email(self, recipient) -> EmailMultiAlternatives:
@@ -340,6 +376,34 @@ def send_cancellation(registration) -> list[SentMessage]:
     """Tell someone who still expected the event (a place, an offer, the waiting list)
     that it is cancelled: no convocation, no calendar entry."""
     return _queue_for_all(registration, MessageKind.CANCELLATION)
+
+
+def send_no_show_messages(*, today=None) -> int:
+    """The morning after an event (a daily job): to each young person noted absent, an
+    SMS (or e-mail) proposing to call their counsellor for another date; no blame, no
+    justice word. Their no-show task says it went. Once each."""
+    from participants.models import Task, TaskKind
+
+    today = today or timezone.localdate()
+    absent = Registration.objects.filter(
+        event__date=today - dt.timedelta(days=1), status=RegistrationStatus.ABSENT
+    ).select_related("event", "participant__referent")
+    sent = 0
+    for registration in absent:
+        queued = _queue_for_all(registration, MessageKind.NO_SHOW)
+        if queued:
+            sent += 1
+            note = _(" — un message lui propose de reprendre contact (%(d)s)") % {
+                "d": today.strftime("%d/%m")
+            }
+            for task in Task.objects.filter(
+                participant=registration.participant,
+                kind=TaskKind.NO_SHOW_CALL,
+                done_at__isnull=True,
+            ).exclude(title__contains=note):
+                task.title = (task.title + note)[:250]
+                task.save(update_fields=["title"])
+    return sent
 
 
 def send_change_notice(registration) -> list[SentMessage]:

@@ -59,6 +59,9 @@ FAILED_TASK_TITLES = {
     MessageKind.CHANGE: gettext_lazy("Changement de Café-métiers non remis à %(who)s : appeler"),
     MessageKind.MORNING: gettext_lazy("Rappel du jour non remis à %(who)s : appeler"),
     MessageKind.WAITING: gettext_lazy("Message de liste d’attente non remis à %(who)s : appeler"),
+    MessageKind.OFFER: gettext_lazy("Place proposée, message non remis à %(who)s : appeler"),
+    MessageKind.CANCELLATION: gettext_lazy("Annulation non remise à %(who)s : appeler"),
+    MessageKind.NO_SHOW: gettext_lazy("Message après l’absence non remis à %(who)s : appeler"),
 }
 EMAIL_REFUSED = gettext_lazy("Adresse e-mail refusée")
 SEND_FAILED = gettext_lazy("L’envoi n’a pas abouti")

@@ -217,6 +217,9 @@ KIND_ORDER = [
     MessageKind.REMINDER,
     MessageKind.MORNING,
     MessageKind.WAITING,
+    MessageKind.OFFER,
+    MessageKind.CANCELLATION,
+    MessageKind.NO_SHOW,
 ]
 KIND_TITLES = {
     MessageKind.CONVOCATION: gettext_lazy("Convocation"),
@@ -224,6 +227,9 @@ KIND_TITLES = {
     MessageKind.REMINDER: gettext_lazy("Rappel"),
     MessageKind.MORNING: gettext_lazy("Rappel du jour"),
     MessageKind.WAITING: gettext_lazy("Liste d’attente"),
+    MessageKind.OFFER: gettext_lazy("Place proposée"),
+    MessageKind.CANCELLATION: gettext_lazy("Annulation"),
+    MessageKind.NO_SHOW: gettext_lazy("Après l’absence"),
 }
 LEGAL_REP_TITLE = gettext_lazy("%(kind)s au représentant légal")
 # A badge per status: its DSFR variant and its words (the text says it: never colour alone).

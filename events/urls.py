@@ -99,6 +99,7 @@ urlpatterns = [
     ),
     path("c/<str:token>/agenda.ics", personal.personal_calendar, name="personal_calendar"),
     path("c/<str:token>/je-viens/", personal.personal_coming, name="personal_coming"),
+    path("c/<str:token>/plus-de-sms/", personal.personal_stop_sms, name="personal_stop_sms"),
     path(
         "c/<str:token>/je-ne-peux-pas-venir/",
         personal.personal_not_coming,

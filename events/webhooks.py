@@ -1,11 +1,12 @@
-"""The SMS provider's delivery reports (Brevo's transactional SMS webhook).
+"""The SMS provider's delivery reports and replies (Brevo's transactional SMS webhook).
 
 The only public page that writes: authenticated by a secret in its URL (compared in
 constant time; an unknown secret is a 404, as for any missing page), CSRF-exempt since
 the provider holds no session, and rate-limited per address. A report moves a message
 to delivered (« delivered ») or failed (« hard_bounce »: the number cannot receive it);
 the intermediate ones (« sent », « soft_bounce », which the provider retries itself)
-change nothing.
+change nothing. A reply « STOP », or the provider's unsubscription, records that the
+number refuses SMS.
 """
 
 import json
@@ -20,9 +21,16 @@ from django.views.decorators.http import require_POST
 
 from events import outbox
 from pacte import throttle
+from participants.models import OptOutSource
+from participants.sms_opt_outs import sms_opt_out
 
 MAX_BODY = 64 * 1024  # one report is a few hundred bytes
 DELIVERED = {"delivered"}
+# A reply (only where the sender is a number that can receive one: an alphanumeric sender
+# cannot), or the provider's own unsubscription: STOP (#19 item 5).
+REPLIED = {"replied", "reply", "replies"}
+UNSUBSCRIBED = {"unsubscribed", "unsubscription", "unsubscribe", "stop"}
+STOP_WORDS = {"STOP", "STOP SMS", "ARRET", "ARRÊT"}
 UNDELIVERABLE = {"hard_bounce", "hardbounce", "rejected", "blocked", "invalid"}
 TOO_MANY_REQUESTS = 429
 
@@ -55,4 +63,19 @@ def sms_delivery_report(request, secret):
             delivered=False,
             reason=_("Non remis : le numéro ne reçoit pas les SMS"),
         )
+    if status in UNSUBSCRIBED or (status in REPLIED and _says_stop(report.get("reply"))):
+        known = _opt_out(report) or known
     return JsonResponse({"known": known})
+
+
+def _says_stop(reply) -> bool:
+    words = " ".join(str(reply or "").upper().replace(".", " ").replace("!", " ").split())
+    return words in STOP_WORDS
+
+
+def _opt_out(report) -> bool:
+    number = str(report.get("to") or report.get("phoneNumber") or report.get("phone_number") or "")
+    number = number.strip()
+    if number.isdigit() and len(number) > 10:
+        number = f"+{number}"  # Brevo writes international numbers without the +
+    return sms_opt_out(phone=number[:20], source=OptOutSource.SMS_REPLY) is not None

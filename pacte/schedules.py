@@ -30,6 +30,11 @@ SCHEDULES = {
         "",
         dt.time(8, 0),
     ),
+    "Le lendemain d’une absence : proposer de reprendre contact": (
+        "events.notifications.send_no_show_messages",
+        "",
+        dt.time(9, 30),
+    ),
     "Conservation : effacer et anonymiser les dossiers échus": (
         CALL_COMMAND,
         "'apply_retention'",

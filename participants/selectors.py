@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Value
+from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Concat, TruncDate
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -21,6 +21,7 @@ from participants.models import (
     Participant,
     PlanAction,
     ReferentChange,
+    SmsOptOut,
     Status,
     StatusChange,
     Task,
@@ -103,9 +104,11 @@ def list_rows(queryset) -> list[ListRow]:
 def participant_for_page(user, pk):
     """The participant if the user may see them, with what the page shows and which
     rules hold for the user (participants.permissions reads them without a query)."""
+    refused = SmsOptOut.objects.filter(phone=OuterRef("phone")).values("at")[:1]
     return get_object_or_404(
         Participant.objects.visible_to(user)
         .with_rules(user)
+        .annotate(sms_refused_at=Subquery(refused))
         .select_related(
             "referent",
             "stand_in",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/modifier/", views.participant_update, name="update"),
     path("<int:pk>/suivis/", views.follow_up_create, name="follow_up_create"),
     path("<int:pk>/statut/", views.status_change, name="status_change"),
+    path("<int:pk>/sms/", views.sms_refusal, name="sms_refusal"),
     path("<int:pk>/justice/", views.justice_edit, name="justice_edit"),
     path("<int:pk>/sorties/nouvelle/", views.outcome_create, name="outcome_create"),
     path("<int:pk>/actions/nouvelle/", views.plan_action_create, name="plan_action_create"),

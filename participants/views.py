@@ -19,7 +19,7 @@ from pacte.pagination import DeferredJoinPaginator
 from pacte.pdf import render_pdf
 from pacte.permissions import can_manage_programme_years, rule_required
 from pacte.spreadsheets import csv_response, xlsx_response
-from participants import permissions, retention, selectors, services, timeline
+from participants import permissions, retention, selectors, services, sms_opt_outs, timeline
 from participants.exports import export_table
 from participants.filters import ParticipantFilter
 from participants.forms import (
@@ -529,3 +529,26 @@ def participant_history(request, pk):
         "participants/participant_history.html",
         {"participant": participant, "changes": selectors.participant_changes(participant)},
     )
+
+
+@require_POST
+def sms_refusal(request, pk):
+    """Record that the young person refuses SMS, or lift it with their agreement (both
+    logged): « refuse » or « lift »."""
+    participant = _participant_page(request, pk)
+    _require(permissions.can_edit_participant(request.user, participant))
+    if request.POST.get("action") == "lift":
+        attempt(
+            lambda: sms_opt_outs.sms_opt_in(by=request.user, participant=participant),
+            request=request,
+            success=_("Le refus des SMS est levé : les messages repartent par SMS."),
+        )
+    else:
+        attempt(
+            lambda: sms_opt_outs.sms_opt_out_by_counsellor(
+                by=request.user, participant=participant
+            ),
+            request=request,
+            success=_("C’est noté : plus aucun SMS ne part vers ce numéro."),
+        )
+    return redirect("participants:detail", pk=participant.pk)

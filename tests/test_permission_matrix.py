@@ -196,6 +196,11 @@ MATRIX = {
         paris_participant,
         file_readers(**{PILOT: 403}),
     ),
+    "participants:sms_refusal": (
+        "post",
+        paris_participant,
+        file_readers(**{COORD: 302, PILOT: 403, COUNS: 302}),
+    ),
     "participants:justice_edit": (
         "get",
         paris_participant,
@@ -452,6 +457,7 @@ MATRIX.update(
         "events:personal_convocation": ("get", personal_token_args, everyone(200)),
         "events:personal_calendar": ("get", personal_token_args, everyone(200)),
         "events:personal_coming": ("post", personal_token_args, everyone(302)),
+        "events:personal_stop_sms": ("post", personal_token_args, everyone(302)),
         "events:personal_not_coming": ("post", personal_token_args, everyone(302)),
     }
 )
@@ -541,6 +547,7 @@ PUBLIC = {
     "events:personal_calendar",
     "events:personal_coming",
     "events:personal_not_coming",
+    "events:personal_stop_sms",
     "login",
     "password_reset",
     "password_reset_done",

@@ -35,6 +35,8 @@ from pacte import audit
 from pacte.attempts import attempt
 from pacte.audit import reads, record
 from pacte.phones import format_phone
+from participants import sms_opt_outs
+from participants.models import OptOutSource
 
 # Search engines, caches and any other site (the map's) learn nothing of the link. Not
 # « no-referrer »: the browser would then send « Origin: null » with the page's own
@@ -94,6 +96,8 @@ def page_context(request, registration) -> dict:
         "answer": registration.answer,
         "declined": registration.status == RegistrationStatus.EXCUSED,
         "decline_form": DeclineForm(),
+        "can_stop_sms": bool(registration.participant.phone)
+        and not sms_opt_outs.is_opted_out(registration.participant.phone),
     }
 
 
@@ -145,6 +149,23 @@ def personal_not_coming(request, token):
         token,
         lambda registration: answers.answer_not_coming(registration=registration, reason=reason),
         _("C’est noté. La personne qui vous accompagne va vous rappeler."),
+    )
+
+
+@login_not_required
+@require_POST
+def personal_stop_sms(request, token):
+    """« Ne plus recevoir de SMS »: the number refuses them; the referent gets a task."""
+    return _answer(
+        request,
+        token,
+        lambda registration: sms_opt_outs.sms_opt_out(
+            phone=registration.participant.phone, source=OptOutSource.PAGE
+        ),
+        _(
+            "C’est noté : vous ne recevrez plus de SMS. La personne qui vous accompagne "
+            "vous contactera autrement."
+        ),
     )
 
 

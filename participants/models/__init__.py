@@ -15,6 +15,7 @@ from participants.models.choices import (
 )
 from participants.models.justice import JusticeMeasure
 from participants.models.participant import Participant, ReferentChange, StatusChange
+from participants.models.sms_opt_out import OptOutSource, SmsOptOut
 from participants.models.tracking import FollowUp, Outcome, PlanAction, Task
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "JusticeKind",
     "JusticeMeasure",
     "Mobility",
+    "OptOutSource",
     "Outcome",
     "OutcomeKind",
     "Participant",
@@ -37,6 +39,7 @@ __all__ = [
     "PreferredChannel",
     "ReferentChange",
     "Sector",
+    "SmsOptOut",
     "Status",
     "StatusChange",
     "Task",

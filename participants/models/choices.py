@@ -135,6 +135,7 @@ class TaskKind(models.TextChoices):
     OUTCOME_CHECK = "outcome_check", _("Vérifier une sortie")
     NO_SHOW_CALL = "no_show_call", _("Rappeler après une absence")
     DECLINE_CALL = "decline_call", _("Rappeler après un désistement")
+    SMS_REFUSED = "sms_refused", _("SMS refusés : joindre autrement")
     CELL_DECISION = "cell_decision", _("Décision de la Cellule Emploi")
     MESSAGE_FAILED = "message_failed", _("Message non remis")
     NEXT_CONTACT = "next_contact", _("Prochain contact")

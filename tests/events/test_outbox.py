@@ -312,3 +312,10 @@ def test_an_email_goes_through_the_outbox_too(users, event):
 
     assert message_of(registration).status == Status.SENT
     assert mail.outbox[0].to == ["yanis@exemple.fr"]
+
+
+def test_every_kind_of_message_has_its_failure_task_and_its_line_on_the_event_page():
+    from events.models import MessageKind as Kind
+    from events.selectors import KIND_ORDER, KIND_TITLES
+
+    assert set(outbox.FAILED_TASK_TITLES) == set(Kind) == set(KIND_ORDER) == set(KIND_TITLES)
