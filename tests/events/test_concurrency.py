@@ -216,3 +216,40 @@ def test_a_freed_place_is_offered_to_one_person_only(setting):
     offered = Registration.objects.filter(event=event, offered_until__gt=timezone.now())
     assert offered.count() == 1
     assert offered.get().participant == participants[1]  # the first on the list
+
+
+def test_two_places_freed_at_once_go_to_two_people_of_the_list(setting):
+    """Two young people decline at the same instant: each freed place is offered to its
+    own person of the waiting list, in order (without the event's lock both would offer
+    the same first person, and the second place to nobody)."""
+    from events import answers
+
+    coordinator, event, participants = setting
+    event.capacity = 2
+    event.save()
+    holders = [
+        Registration.objects.create(
+            event=event,
+            participant=participant,
+            status=RegistrationStatus.CONFIRMED,
+            invited_by=coordinator,
+        )
+        for participant in participants[:2]
+    ]
+    for minutes, participant in enumerate(participants[2:5]):
+        Registration.objects.create(
+            event=event,
+            participant=participant,
+            status=RegistrationStatus.WAITING,
+            waitlisted_at=timezone.now() - dt.timedelta(minutes=60 - minutes),
+            invited_by=coordinator,
+        )
+
+    outcomes = run_together(lambda holder: answers.answer_not_coming(registration=holder), holders)
+
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    offered = Registration.objects.filter(event=event, offered_until__gt=timezone.now())
+    assert set(offered.values_list("participant", flat=True)) == {
+        participants[2].pk,
+        participants[3].pk,
+    }
