@@ -136,6 +136,15 @@ def _task_holdings() -> tuple[Holding, ...]:
             exported=("title", "due_on", "done_at", "maintained"),
             order_by=("due_on", "pk"),
         ),
+        # Their refusal of SMS (#19): gone with the file's anonymisation, as the number.
+        Holding(
+            "participants.SmsOptOut",
+            "participant",
+            "refus des SMS",
+            deleted=True,
+            exported=("phone", "source", "at"),
+            order_by=("at", "pk"),
+        ),
     )
 
 

@@ -37,8 +37,10 @@ def sms_opt_out(*, phone, source, by=None) -> SmsOptOut | None:
     number = _number(phone)
     if not number:
         return None
+    participant = Participant.objects.filter(phone=number).order_by("pk").first()
     opt_out, created = SmsOptOut.objects.get_or_create(
-        phone=number, defaults={"source": source, "recorded_by": by}
+        phone=number,
+        defaults={"source": source, "recorded_by": by, "participant": participant},
     )
     if created:
         audit.log_write(user=by, obj=opt_out, created=True)

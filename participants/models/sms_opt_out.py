@@ -17,6 +17,15 @@ class SmsOptOut(models.Model):
     phone = models.CharField(_("téléphone"), max_length=20, unique=True)
     source = models.CharField(_("origine"), max_length=12, choices=OptOutSource.choices)
     at = models.DateTimeField(_("refusés le"), auto_now_add=True)
+    # The file it was recorded for (the personal data registry, the right of access); a
+    # number shared by several files refuses for all of them.
+    participant = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sms_opt_outs",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -139,3 +139,15 @@ def test_a_legal_representative_s_refusal_leaves_the_young_person_s_sms(db):
     notifications.send_convocation(registration)
 
     assert [entry["to"] for entry in sms.outbox] == [PHONE]
+
+
+def test_the_refusal_is_in_the_right_of_access_and_goes_with_the_file(registration):
+    from pacte.personal_data import holding_of
+
+    stop_on_the_page(registration)
+    holding = holding_of(SmsOptOut)
+
+    assert holding is not None and holding.deleted
+    assert list(holding.rows_of(registration.participant_id).values_list("phone", flat=True)) == [
+        PHONE
+    ]

@@ -141,6 +141,9 @@ def everything(users):
         outcome="not_retained",
         reason="Inès manquait d’expérience",
     )
+    from participants.models import OptOutSource, SmsOptOut
+
+    SmsOptOut.objects.create(phone=PHONE, source=OptOutSource.PAGE, participant=participant)
     participant.refresh_from_db()
     return participant
 
