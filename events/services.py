@@ -155,6 +155,15 @@ def event_cancel(*, by, event) -> int:
     event.registrations.filter(pk__in=[r.pk for r in told]).update(
         status=Status.EVENT_CANCELLED, offered_until=None, updated_at=timezone.now()
     )
+    # What had not left yet (a reminder, a convocation) stays: only the cancellation goes.
+    SentMessage.objects.filter(
+        registration__event=event, status__in=[MessageStatus.PENDING, MessageStatus.RETRY]
+    ).exclude(kind=MessageKind.CANCELLATION).update(
+        status=MessageStatus.FAILED,
+        last_error=_("Retenu : le Café-métiers est annulé"),
+        failed_at=timezone.now(),
+        next_attempt_at=None,
+    )
     event.status, event.cancelled_at = EventStatus.CANCELLED, timezone.now()
     event.save(update_fields=["status", "cancelled_at"])
     audit.log_write(user=by, obj=event)

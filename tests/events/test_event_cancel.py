@@ -165,3 +165,24 @@ def test_a_cancelled_event_is_not_counted_as_held(event, people):
     held = held_events(event.territory_id, event.date, event.date, today=later)
 
     assert event not in held
+
+
+def test_what_had_not_left_yet_stays_only_the_cancellation_goes(event, people, monkeypatch):
+    from events.models import MessageStatus
+
+    reminder = SentMessage.objects.create(
+        registration=people["invited"],
+        kind=MessageKind.REMINDER,
+        channel="sms",
+        recipient="+33611111111",
+        status=MessageStatus.RETRY,
+        event_version=9,
+    )
+
+    services.event_cancel(by=event.created_by, event=event)
+
+    reminder.refresh_from_db()
+    assert reminder.status == MessageStatus.FAILED
+    assert reminder.last_error == "Retenu : le Café-métiers est annulé"
+    assert outbox.deliver(reminder.pk) == "skipped"
+    assert not [e for e in sms.outbox if "Rappel" in e["text"]]
