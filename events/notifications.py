@@ -178,13 +178,17 @@ def _at_paris(day, moment) -> dt.datetime:
     return dt.datetime.combine(day, moment, tzinfo=PARIS)
 
 
-def calendar_file(registration) -> bytes:
-    """An .ics with the event in Europe/Paris time, its UID stable for this registration."""
+def calendar_file(registration, *, cancelled=False) -> bytes:
+    """An .ics with the event in Europe/Paris time, its UID stable for this registration;
+    `cancelled`: the same entry, cancelled (it leaves the person's calendar)."""
     event = registration.event
     entry = CalendarEvent()
     entry.add("uid", calendar_uid(registration))
-    # A new schedule replaces the entry already in the person's calendar.
-    entry.add("sequence", event.schedule_version - 1)
+    # A new schedule replaces the entry already in the person's calendar; so does a
+    # cancellation, one step later.
+    entry.add("sequence", event.schedule_version - 1 + int(cancelled))
+    if cancelled:
+        entry.add("status", "CANCELLED")
     entry.add("dtstamp", timezone.now())
     entry.add("dtstart", _at_paris(event.date, event.starts_at))
     entry.add("dtend", _at_paris(event.date, event.ends_at))
@@ -194,7 +198,7 @@ def calendar_file(registration) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Préfecture//Café-métiers//FR")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     calendar.add_component(entry)
     # The time zone's rules around the event only, not since 1970.
     calendar.add_missing_timezones(
@@ -280,6 +284,9 @@ class Mailing:
         )
         if self.kind not in WITHOUT_ATTACHMENTS:
             message.attach(CALENDAR_FILENAME, self.calendar, "text/calendar")
+        elif self.kind == MessageKind.CANCELLATION:
+            cancelled = calendar_file(self.registration, cancelled=True)
+            message.attach(CALENDAR_FILENAME, cancelled, "text/calendar")
         if pdf is not None:
             message.attach(f"convocation-{self.event.date:%Y-%m-%d}.pdf", pdf, "application/pdf")
         return message

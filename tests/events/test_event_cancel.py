@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from events import answers, outbox, services
+from events import answers, notifications, outbox, services
 from events.forms import EventForm
 from events.models import EventStatus, MessageKind, RegistrationStatus, SentMessage
 from pacte import sms
@@ -186,3 +186,26 @@ def test_what_had_not_left_yet_stays_only_the_cancellation_goes(event, people, m
     assert reminder.last_error == "Retenu : le Café-métiers est annulé"
     assert outbox.deliver(reminder.pk) == "skipped"
     assert not [e for e in sms.outbox if "Rappel" in e["text"]]
+
+
+def test_the_cancellation_e_mail_takes_the_entry_out_of_the_calendar(event):
+    from django.core import mail
+    from icalendar import Calendar
+
+    from participants.models import PreferredChannel
+
+    registration = RegistrationFactory(
+        event=event,
+        status=Status.CONFIRMED,
+        participant__email="yanis@exemple.fr",
+        participant__preferred_channel=PreferredChannel.EMAIL,
+    )
+
+    services.event_cancel(by=event.created_by, event=event)
+
+    (message,) = [m for m in mail.outbox if "Annulé" in m.subject]
+    (ics,) = [content for name, content, _ in message.attachments if name.endswith(".ics")]
+    calendar = Calendar.from_ical(ics)
+    (entry,) = calendar.walk("VEVENT")
+    assert str(calendar["METHOD"]) == "CANCEL" and str(entry["STATUS"]) == "CANCELLED"
+    assert str(entry["UID"]) == notifications.calendar_uid(registration)
