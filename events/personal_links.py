@@ -81,14 +81,12 @@ def personal_link_renew(*, by, registration) -> Registration:
 
 
 def demo_personal_path() -> str | None:
-    """The page of a demo young person invited to the next Café-métiers (make run prints
-    it beside the demo accounts)."""
+    """The page of a demo young person invited to a coming Café-métiers, who may still
+    answer (make run prints it beside the demo accounts)."""
+    today = timezone.localdate()
+    coming = Registration.objects.filter(event__date__gte=today).order_by("event__date", "pk")
     registration = (
-        Registration.objects.filter(
-            event__date__gte=timezone.localdate(),
-            status__in=RegistrationStatus.holding_a_place(),
-        )
-        .order_by("event__date", "pk")
-        .first()
+        coming.filter(event__date__gt=today, status=RegistrationStatus.INVITED).first()
+        or coming.filter(status__in=RegistrationStatus.holding_a_place()).first()
     )
     return personal_path(registration) if registration else None

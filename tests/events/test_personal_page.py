@@ -281,7 +281,9 @@ def test_the_demo_prints_a_personal_link(db, capsys, settings):
     call_command("seed_demo")
     output = capsys.readouterr().out
     path = re.search(r"/c/[A-Za-z0-9_-]{22}/", output).group()
-    assert page(path.split("/")[2]).status_code == 200
+    shown = page(path.split("/")[2])
+    assert shown.status_code == 200
+    assert "Je viens" in shown.content.decode()  # a coming event, still to answer
 
 
 def test_the_referent_gets_a_new_link_from_the_event_page(client_for, registration):
