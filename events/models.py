@@ -280,11 +280,11 @@ class Registration(models.Model):
     offer_lapsed_at = models.DateTimeField(_("place non prise le"), null=True, blank=True)
     # The young person's own answer on their page (events.answers), shown to the referent.
     answer = models.CharField(
-        _("réponse du jeune"), max_length=12, choices=Answer.choices, blank=True
+        _("réponse du jeune"), max_length=12, choices=Answer.choices, blank=True, default=""
     )
     answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
     decline_reason = models.CharField(
-        _("motif"), max_length=12, choices=DeclineReason.choices, blank=True
+        _("motif"), max_length=12, choices=DeclineReason.choices, blank=True, default=""
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

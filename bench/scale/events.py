@@ -112,6 +112,7 @@ class EventsPart:
                             "id": registration_id,
                             "status": status,
                             "check_in_token": f"{rng.getrandbits(256):064x}",
+                            "personal_token": f"{rng.getrandbits(128):032x}",
                             "waitlisted_at": None,
                             "confirmed_at": ts(day - dt.timedelta(days=10))
                             if status in {"confirmed", "present"}
