@@ -2,6 +2,7 @@
 .sms_opt_out). Each is one access-log entry; the referents of the files holding the
 number get a task to reach the young person another way."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,19 +17,13 @@ from participants.models import OptOutSource, Participant, SmsOptOut, Task, Task
 def _number(phone) -> str:
     try:
         return normalize_phone(phone or "")
-    except Exception:  # noqa: BLE001 - an unreadable number refuses nothing
+    except ValidationError:  # an unreadable number refuses nothing
         return ""
 
 
 def is_opted_out(phone) -> bool:
     number = _number(phone)
     return bool(number) and SmsOptOut.objects.filter(phone=number).exists()
-
-
-def refused_on(phone):
-    number = _number(phone)
-    found = SmsOptOut.objects.filter(phone=number).first() if number else None
-    return found.at if found else None
 
 
 @transaction.atomic

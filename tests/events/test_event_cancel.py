@@ -19,13 +19,7 @@ from tests.events.factories import EventFactory, RegistrationFactory
 Status = RegistrationStatus
 
 
-@pytest.fixture(autouse=True)
-def messages_at_once(settings, monkeypatch):
-    settings.SMS_BACKEND = "pacte.sms.LocmemBackend"
-    monkeypatch.setattr(outbox, "deliver_after_commit", lambda ids: outbox.enqueue(list(ids)))
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
+pytestmark = pytest.mark.usefixtures("messages_at_once")
 
 
 @pytest.fixture

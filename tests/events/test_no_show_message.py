@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from events import notifications, outbox
+from events import notifications
 from events.models import MessageKind, RegistrationStatus, SentMessage
 from pacte import sms
 from pacte.schedules import SCHEDULES
@@ -17,13 +17,7 @@ FORBIDDEN_WORDS = ("pacte", "justice", "spip", "prison", "peine", "absent", "fau
 PHONE = "+33612345678"
 
 
-@pytest.fixture(autouse=True)
-def messages_at_once(settings, monkeypatch):
-    settings.SMS_BACKEND = "pacte.sms.LocmemBackend"
-    monkeypatch.setattr(outbox, "deliver_after_commit", lambda ids: outbox.enqueue(list(ids)))
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
+pytestmark = pytest.mark.usefixtures("messages_at_once")
 
 
 @pytest.fixture

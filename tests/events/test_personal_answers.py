@@ -9,9 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from events import answers, outbox
+from events import answers
 from events.models import Answer, DeclineReason, Registration, RegistrationStatus
-from pacte import sms
 from pacte.exceptions import DomainError
 from pacte.models import AccessAction, AccessLog
 from participants.models import Task, TaskKind
@@ -20,13 +19,7 @@ from tests.events.factories import EventFactory, RegistrationFactory
 Status = RegistrationStatus
 
 
-@pytest.fixture(autouse=True)
-def messages_at_once(settings, monkeypatch):
-    settings.SMS_BACKEND = "pacte.sms.LocmemBackend"
-    monkeypatch.setattr(outbox, "deliver_after_commit", lambda ids: outbox.enqueue(list(ids)))
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
+pytestmark = pytest.mark.usefixtures("messages_at_once")
 
 
 @pytest.fixture

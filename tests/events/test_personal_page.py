@@ -15,7 +15,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from events import notifications, outbox, personal_links
+from events import notifications, personal_links
 from events.models import Registration, RegistrationStatus, WorkshopKind, new_personal_token
 from pacte import sms
 from pacte.models import AccessAction, AccessLog
@@ -30,13 +30,8 @@ SITE = "https://cafe-metiers.example.fr"
 
 
 @pytest.fixture(autouse=True)
-def messages_at_once(settings, monkeypatch):
-    settings.SMS_BACKEND = "pacte.sms.LocmemBackend"
+def public_site(messages_at_once, settings):
     settings.SITE_URL = SITE
-    monkeypatch.setattr(outbox, "deliver_after_commit", lambda ids: outbox.enqueue(list(ids)))
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
 
 
 @pytest.fixture

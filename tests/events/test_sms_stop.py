@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from events import notifications, outbox
+from events import notifications
 from pacte import sms
 from pacte.models import AccessAction, AccessLog
 from participants.models import OptOutSource, PreferredChannel, SmsOptOut, Task, TaskKind
@@ -22,14 +22,9 @@ PHONE = "+33612345678"
 
 
 @pytest.fixture(autouse=True)
-def messages_at_once(settings, monkeypatch):
-    settings.SMS_BACKEND = "pacte.sms.LocmemBackend"
+def webhook_and_no_pdf(messages_at_once, settings, monkeypatch):
     settings.SMS_DELIVERY_WEBHOOK_SECRET = SECRET
-    monkeypatch.setattr(outbox, "deliver_after_commit", lambda ids: outbox.enqueue(list(ids)))
     monkeypatch.setattr(notifications, "convocation_pdf", lambda request, registration: _no_pdf())
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
 
 
 def _no_pdf():

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from events import answers, offers, outbox, services
+from events import answers, offers, services
 from events.models import MessageKind, Registration, RegistrationStatus, SentMessage
 from pacte import sms
 from pacte.schedules import SCHEDULES
@@ -23,13 +23,8 @@ PHONE = "+33612345678"
 
 
 @pytest.fixture(autouse=True)
-def messages_at_once(settings, monkeypatch):
-    settings.SMS_BACKEND = "pacte.sms.LocmemBackend"
+def public_site(messages_at_once, settings):
     settings.SITE_URL = "https://cafe-metiers.example.fr"
-    monkeypatch.setattr(outbox, "deliver_after_commit", lambda ids: outbox.enqueue(list(ids)))
-    sms.outbox.clear()
-    yield
-    sms.outbox.clear()
 
 
 @pytest.fixture
