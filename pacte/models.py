@@ -312,4 +312,5 @@ class AccessLog(models.Model):
 # Long work off the request (an export, an import): its own module, a model of this app.
 # A territory's calendar years of the programme: their own package (models, screens).
 from pacte.programme_years.models import Criteria, ProgrammeYear  # noqa: E402, F401
+from pacte.stored_files.models import StoredFile  # noqa: E402, F401
 from pacte.work.models import BackgroundWork, WorkKind, WorkStatus  # noqa: E402, F401

@@ -12,6 +12,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from pacte import error_reports
+from pacte.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEV_SECRET_KEY = "django-insecure-dev-only-pacte-never-in-production"  # noqa: S105 - refused when DEBUG is off
@@ -84,11 +87,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "dsfr",
     "django_q",
+    "django_guid",
     # Anymail's docs ask for it: it registers its checks of the ANYMAIL settings.
     "anymail",
 ]
 
 MIDDLEWARE = [
+    # The request's id (X-Request-ID), then one log line per request (pacte.logs).
+    "django_guid.middleware.guid_middleware",
+    "pacte.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "pacte.middleware.NoStoreMiddleware",
@@ -111,7 +118,10 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Static files are served by runserver in development, by WhiteNoise in production.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 # A static file missing from the manifest must not break a page (the 500 page above all).
 WHITENOISE_MANIFEST_STRICT = False
@@ -157,7 +167,17 @@ TWO_DATABASE_ROLES = bool(MIGRATE_DATABASE_URL) and APP_DATABASE_URL != MIGRATE_
 MIGRATION_DATABASE_ALIAS = "owner" if TWO_DATABASE_ROLES else "default"
 if TWO_DATABASE_ROLES:
     DATABASES["owner"] = dj_database_url.parse(MIGRATE_DATABASE_URL, conn_max_age=0)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not TWO_DATABASE_ROLES:
+# Behind pgbouncer in transaction pooling (deploy/pgbouncer/pgbouncer.ini): a transaction
+# may reach another server connection than the previous one, so no server-side cursor
+# outlives it, and no connection option (pgbouncer refuses them).
+DATABASE_POOLED = env_bool("DATABASE_POOLED", False)
+if DATABASE_POOLED:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and not TWO_DATABASE_ROLES
+    and not DATABASE_POOLED
+):
     # Pages run small queries; PostgreSQL's JIT compiler, triggered by the planner's cost
     # estimates on large tables, spent 20-30 ms compiling them (seen with make bench).
     # The data is in memory or on SSD: at the default random_page_cost (4, for spinning
@@ -174,6 +194,26 @@ if SQLITE:
     # and waits up to 20 s for it, instead of failing with « database is locked ».
     DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The release running: the deploy sets it (the commit); it prefixes the shared cache's
+# keys, so that a new release never reads what an older one cached.
+PACTE_RELEASE = os.environ.get("PACTE_RELEASE", "").strip() or "dev"
+
+# Cache ------------------------------------------------------------------------
+# Several app nodes share one cache: Redis when CACHE_URL (or REDIS_URL) is set, else
+# without DEBUG the database (its table made by `migrate`); a process's own memory only
+# in development. What is cached is right on every node at once: the throttle's counters
+# and the filter choices' generation (participants.directory) live in this shared cache.
+CACHE_URL = (os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a Redis URL: redis://, rediss:// or unix://.")
+    _CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+elif not DEBUG:
+    _CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pacte_cache"}
+else:
+    _CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {"default": {**_CACHE, "KEY_PREFIX": f"pacte:{PACTE_RELEASE}"}}
 
 # Jobs (django-q2, its ORM broker: the project's own database, no other server). The
 # cluster is the second process: `python manage.py qcluster`. A job runs at most
@@ -288,13 +328,14 @@ USE_TZ = True
 
 # Static files ------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes and nginx reads (deploy/nginx/pacte.conf).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Files the application writes (background work's results): private, handed out by a
-# view that checks who asks, never served under a public URL.
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files the application writes (background work's results, import previews) are in
+    # the database: another app node or job worker reads them. Private: handed out by a
+    # view that checks who asks, never under a URL. Nothing is written to a node's disk.
+    "default": {"BACKEND": "pacte.stored_files.storage.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -430,16 +471,26 @@ CRISPY_CLASS_CONVERTERS = {
     "fileinput": "fr-upload",
 }
 
-# Logging ---------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {
-        "pacte": {"handlers": ["console"], "level": "INFO", "propagate": False},
-    },
+# Logs and errors ---------------------------------------------------------------
+# One line per request and per job, with the request's id and the user's id, never a
+# name (pacte.logs); LOG_FORMAT=json writes each line as a JSON object.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT is text or json.")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO").upper())
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "EXPOSE_HEADER": False,
 }
+# SENTRY_DSN: errors reported with personal data scrubbed (pacte.error_reports).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    error_reports.init(
+        dsn=SENTRY_DSN,
+        release=PACTE_RELEASE,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+    )
 
 # Programme -------------------------------------------------------------------
 SITE_NAME = "Pacte 2ème chance"

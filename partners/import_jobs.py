@@ -1,7 +1,7 @@
 """Partner and contact imports longer than PACTE_IMPORT_INLINE_MAX rows, as background work.
 
 The confirmation (partners.admin, once its signed token is checked) keeps the previewed
-file in the private storage (MEDIA_ROOT/work/) and queues the work; the job imports it
+file in the private storage (the database, work/) and queues the work; the job imports it
 as the confirmation imports a shorter file: the admin's own methods, with the same
 resource, territory and checks, for the person who confirmed. Every row in one
 transaction, or none: a bad row or an error rolls the whole file back. The file is

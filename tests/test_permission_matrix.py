@@ -248,14 +248,13 @@ MATRIX = {
 def coordinators_export(users):
     """A participants export the Paris coordinator asked for, done, with its file (one
     small fixed file, written again each time): anyone else's work does not exist."""
-    from pathlib import Path
+    from django.core.files.base import ContentFile
 
     from pacte.work.models import BackgroundWork, WorkKind, WorkStatus, private_storage
 
     name = "work/permission-matrix.csv"
-    path = Path(private_storage.path(name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"Nom\r\n")
+    private_storage.delete(name)
+    assert private_storage.save(name, ContentFile(b"Nom\r\n")) == name
     work = BackgroundWork.objects.create(
         kind=WorkKind.PARTICIPANTS_EXPORT,
         requested_by=users[COORD],

@@ -3,12 +3,13 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from pacte.stored_files.storage import DatabaseStorage
 
 # Results are deleted after this (pacte.jobs.purge_old_work).
 WORK_KEPT_DAYS = 7
@@ -19,11 +20,9 @@ WORK_FOLDER = "work"
 
 
 @deconstructible(path="pacte.work.models.PrivateStorage")
-class PrivateStorage(FileSystemStorage):
-    """MEDIA_ROOT's files, handed out only by a view that checks who asks: no URL."""
-
-    def url(self, name):
-        raise ValueError("A private file has no URL: its view hands it out.")
+class PrivateStorage(DatabaseStorage):
+    """The work's files, in the database: the worker that writes one and the app node
+    that hands it out are other machines. No URL: a view that checks who asks."""
 
 
 private_storage = PrivateStorage()

@@ -12,11 +12,10 @@ A job function reports its progress (`work_progress`), writes its file in chunks
 import contextlib
 import datetime as dt
 import logging
-import os
 import secrets
-from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -156,27 +155,16 @@ def work_progress(work, *, done, total=None) -> None:
 
 
 def work_write_file(work, chunks) -> None:
-    """The work's result, written chunk by chunk (bytes): no more of it in memory."""
+    """The work's result (chunks of bytes), kept for its page to hand out."""
     name = write_private_file(f"{work.pk}-{secrets.token_hex(8)}.{work.extension}", chunks)
     BackgroundWork.objects.filter(pk=work.pk).update(file=name)
     work.file.name = name
 
 
 def write_private_file(filename, chunks) -> str:
-    """Write `chunks` under MEDIA_ROOT/work/, readable by this service's account only.
-    Returns the storage's name of the file."""
-    name = f"{WORK_FOLDER}/{filename}"
-    path = Path(private_storage.path(name))
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-    except BaseException:
-        _remove(name)
-        raise
-    return name
+    """Keep `chunks` (bytes) as work/<filename> in the private storage (the database:
+    every node and worker reads it). Returns the storage's name of the file."""
+    return private_storage.save(f"{WORK_FOLDER}/{filename}", ContentFile(b"".join(chunks)))
 
 
 def _remove(name) -> None:
@@ -220,14 +208,8 @@ def work_purge(*, now=None) -> dict:
         _remove(file_name)
         _remove(parameters.get("input", ""))
     deleted, _by_model = old.delete()
-    files = 0
-    folder = Path(private_storage.path(WORK_FOLDER))
-    if folder.is_dir():
-        for path in folder.iterdir():
-            with contextlib.suppress(OSError):
-                if path.is_file() and path.stat().st_mtime < cutoff.timestamp():
-                    path.unlink()
-                    files += 1
+    kept = dt.timedelta(days=WORK_KEPT_DAYS)
+    files = private_storage.purge(WORK_FOLDER, older_than=kept, now=now)
     lost_since = now - WORK_LOST_AFTER
     lost = BackgroundWork.objects.filter(
         Q(started_at__lt=lost_since) | Q(started_at__isnull=True, created_at__lt=lost_since),

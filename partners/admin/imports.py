@@ -5,18 +5,15 @@ handed to the job cluster."""
 import contextlib
 import datetime as dt
 import logging
-import os
+import posixpath
 import re
-import stat
-import tempfile
-import time
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
-from import_export.tmp_storages import TempFolderStorage
+from import_export.tmp_storages import MediaStorage
 
 from partners import import_jobs
 from partners.admin.scoping import sees_all_territories
@@ -45,52 +42,37 @@ from partners.import_files import (
 logger = logging.getLogger(__name__)
 
 
-class ImportTempStorage(TempFolderStorage):
-    """The uploaded file, kept between the preview and the confirmation.
+class ImportTempStorage(MediaStorage):
+    """The uploaded file, kept between the preview and the confirmation, in the database
+    (the default storage): the confirmation may reach another app node than the preview,
+    or another worker of the same node.
 
     It holds contacts' names and e-mails: a preview never confirmed must not leave
-    it behind for good. Each upload removes the files of previews older than a day.
+    it behind for good. Each upload removes the previews older than a day.
     """
 
-    PREFIX = "pacte-import-"
+    FOLDER = "import-previews"
     MAX_AGE = dt.timedelta(days=1)
-    # What tempfile.NamedTemporaryFile(prefix=PREFIX) names: nothing else is read.
-    NAME = re.compile(re.escape(PREFIX) + r"[a-z0-9_]+")
+    # What MediaStorage names a new file (uuid4().hex): nothing else is read.
+    NAME = re.compile(r"[0-9a-f]{32}")
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "MEDIA_FOLDER": self.FOLDER})
 
     @classmethod
     def holds(cls, name: str) -> bool:
-        """Whether `name` is one of this storage's files (no path, no link, no folder)."""
-        if not cls.NAME.fullmatch(name):
-            return False
-        try:
-            mode = os.lstat(Path(tempfile.gettempdir()) / name).st_mode
-        except OSError:
-            return False
-        return stat.S_ISREG(mode)
-
-    def _open(self, mode="r"):
-        if self.name:
-            return super()._open(mode)
-        tmp_file = tempfile.NamedTemporaryFile(prefix=self.PREFIX, delete=False)  # noqa: SIM115
-        self.name = tmp_file.name
-        return tmp_file
+        """Whether `name` is one of this storage's files (a name, no path)."""
+        return bool(cls.NAME.fullmatch(name)) and default_storage.exists(
+            posixpath.join(cls.FOLDER, name)
+        )
 
     def save(self, data):
         self.purge_abandoned()
         super().save(data)
 
-    def remove(self):
-        # Gone already: the same confirmation posted twice (a double click).
-        with contextlib.suppress(FileNotFoundError):
-            super().remove()
-
     @classmethod
     def purge_abandoned(cls):
-        oldest = time.time() - cls.MAX_AGE.total_seconds()
-        for path in Path(tempfile.gettempdir()).glob(f"{cls.PREFIX}*"):
-            with contextlib.suppress(OSError):
-                if path.stat().st_mtime < oldest:
-                    path.unlink()
+        default_storage.purge(cls.FOLDER, older_than=cls.MAX_AGE)
 
 
 class LimitedImportForm(ImportForm):
@@ -252,9 +234,8 @@ class ImportExportAdmin(ImportExportModelAdmin):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is None:
             return initial
-        # The storage's name is a path in the temporary folder: the page shows its
-        # name only, which is all the confirmation needs.
-        initial["import_file_name"] = os.path.basename(initial["import_file_name"])
+        # The storage's name only (no folder): all the confirmation needs.
+        initial["import_file_name"] = posixpath.basename(initial["import_file_name"])
         initial["token"] = SignedConfirmImportForm.sign(request.user, initial)
         return initial
 

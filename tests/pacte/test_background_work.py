@@ -2,8 +2,6 @@
 runs once, and results older than seven days are deleted with their files."""
 
 import datetime as dt
-import os
-import time
 
 import pytest
 from django.urls import reverse
@@ -12,6 +10,7 @@ from django.utils import timezone
 from pacte.models import AccessAction, AccessLog
 from pacte.roles import Role
 from pacte.schedules import SCHEDULES
+from pacte.stored_files.models import StoredFile
 from pacte.work import services
 from pacte.work.models import (
     WORK_LOST_AFTER,
@@ -22,13 +21,6 @@ from pacte.work.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """The private files of these tests in a folder of their own."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 EXPORT_PARAMETERS = {"format": "csv", "filename": "jeunes-2026-03-14.csv", "filters": {}}
@@ -217,7 +209,7 @@ def test_each_download_is_an_export_in_the_access_log(client_for, users):
     assert entry.path == download(work)
 
 
-def test_a_file_gone_from_the_disk_is_a_404(client_for, users):
+def test_a_file_gone_from_the_storage_is_a_404(client_for, users):
     work = make_work(users[Role.COORDINATOR], content=b"Nom\r\n")
     private_storage.delete(work.file.name)
 
@@ -225,14 +217,19 @@ def test_a_file_gone_from_the_disk_is_a_404(client_for, users):
     assert not AccessLog.objects.filter(action=AccessAction.EXPORT).exists()
 
 
-def test_the_files_are_private_readable_by_the_service_alone(users, media):
+def test_the_files_are_private_in_the_database_on_no_disk_and_under_no_url(users):
     work = make_work(users[Role.COORDINATOR], content=b"Nom\r\n")
-    path = media / work.file.name
 
-    assert path.parent == media / "work"
-    assert oct(path.stat().st_mode & 0o777) == oct(0o600)
+    assert work.file.name.startswith("work/")
+    stored = StoredFile.objects.get(name=work.file.name)
+    assert (bytes(stored.content), stored.size) == (b"Nom\r\n", 5)
     with pytest.raises(ValueError, match="no URL"):
         _ = work.file.url
+    with pytest.raises(ValueError, match="no URL"):
+        private_storage.url(work.file.name)
+    # No path on any node's disk: another node or a job worker reads the same row.
+    with pytest.raises(NotImplementedError):
+        private_storage.path(work.file.name)
 
 
 # The job -------------------------------------------------------------------------------
@@ -287,12 +284,16 @@ def test_work_is_handed_to_the_cluster_once_its_transaction_commits(
 # Old results ---------------------------------------------------------------------------
 
 
-def age(path, days):
-    then = time.time() - days * 24 * 3600
-    os.utime(path, (then, then))
+def age(name, days):
+    StoredFile.objects.filter(name=name).update(created_at=timezone.now() - dt.timedelta(days=days))
 
 
-def test_results_older_than_seven_days_are_deleted_with_their_files(users, media):
+def work_files():
+    names = StoredFile.objects.filter(name__startswith="work/").values_list("name", flat=True)
+    return sorted(names)
+
+
+def test_results_older_than_seven_days_are_deleted_with_their_files(users):
     coordinator = users[Role.COORDINATOR]
     old = make_work(coordinator, content=b"Nom\r\nAncien\r\n")
     old_import_input = services.write_private_file("import-ancien.csv", [b"Nom\r\n"])
@@ -306,7 +307,10 @@ def test_results_older_than_seven_days_are_deleted_with_their_files(users, media
     )
     recent = make_work(coordinator, content=b"Nom\r\nRecent\r\n")
     orphan = services.write_private_file("orphelin.csv", [b"Nom\r\n"])
-    age(media / orphan, days=8)
+    age(orphan, days=8)
+    # A recent file of no work (a job writing it): kept.
+    unrecorded = services.write_private_file("en-cours.csv", [b"Nom\r\n"])
+    age(unrecorded, days=6)
     lost = make_work(coordinator, status=WorkStatus.RUNNING)
     BackgroundWork.objects.filter(pk=lost.pk).update(
         started_at=timezone.now() - dt.timedelta(hours=2)
@@ -317,9 +321,7 @@ def test_results_older_than_seven_days_are_deleted_with_their_files(users, media
     assert purge_old_work() == {"deleted": 2, "files": 1, "lost": 1}
 
     assert set(BackgroundWork.objects.values_list("pk", flat=True)) == {recent.pk, lost.pk}
-    assert sorted(path.name for path in (media / "work").iterdir()) == [
-        os.path.basename(recent.file.name)
-    ]
+    assert work_files() == sorted([recent.file.name, unrecorded])
     lost.refresh_from_db()
     assert lost.status == WorkStatus.FAILED
     assert lost.message == "Le travail a été interrompu avant sa fin : relancez-le."

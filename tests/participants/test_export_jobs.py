@@ -11,6 +11,7 @@ from django.urls import reverse
 from pacte.factories import StructureFactory
 from pacte.models import AccessAction, AccessLog
 from pacte.roles import Role
+from pacte.stored_files.models import StoredFile
 from pacte.work.models import BackgroundWork, WorkKind, WorkStatus
 from participants import export_jobs
 from participants.factories import ParticipantFactory, ProgrammeYearFactory
@@ -23,10 +24,12 @@ EXPORT_XLSX = reverse("participants:export", args=["xlsx"])
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def inline_max(settings):
     settings.PACTE_EXPORT_INLINE_MAX = 3
-    return settings.MEDIA_ROOT
+
+
+def work_files():
+    return list(StoredFile.objects.filter(name__startswith="work/").values_list("name", flat=True))
 
 
 @pytest.fixture
@@ -174,7 +177,7 @@ def test_progress_moves_while_the_file_is_written(
 
 
 def test_a_failure_ends_the_work_failed_with_a_message_and_no_file(
-    client_for, users, paris_list, media, monkeypatch, django_capture_on_commit_callbacks
+    client_for, users, paris_list, monkeypatch, django_capture_on_commit_callbacks
 ):
     def broken(user, queryset):
         def rows():
@@ -191,14 +194,14 @@ def test_a_failure_ends_the_work_failed_with_a_message_and_no_file(
     assert work.status == WorkStatus.FAILED
     assert work.message.startswith("Le travail n’a pas abouti à la suite d’une erreur technique")
     assert not work.file
-    assert not any((media / "work").iterdir())
+    assert work_files() == []
     page = client.get(reverse("work:detail", args=[work.pk])).content.decode()
     assert "relancez-le" in page
     assert client.get(reverse("work:file", args=[work.pk])).status_code == 404
 
 
 def test_the_job_exports_as_its_requester_sees_the_list_when_it_runs(
-    client_for, users, paris_list, other_territory, media, django_capture_on_commit_callbacks
+    client_for, users, paris_list, other_territory, django_capture_on_commit_callbacks
 ):
     """A coordinator moved to another territory before the job ran gets no Paris row."""
     coordinator = users[Role.COORDINATOR]
@@ -213,7 +216,7 @@ def test_the_job_exports_as_its_requester_sees_the_list_when_it_runs(
     work = BackgroundWork.objects.get()
     assert work.status == WorkStatus.FAILED
     assert work.message.startswith("Votre compte ne permet plus ce travail")
-    assert not work.file and not (media / "work").exists()
+    assert not work.file and work_files() == []
 
 
 def test_a_counsellor_asks_for_no_export_even_of_a_long_list(client_for, users, paris_list):

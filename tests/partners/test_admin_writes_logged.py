@@ -100,11 +100,8 @@ def test_a_partner_deleted_by_the_administration_is_logged(users, client_for, pa
 
 
 def test_each_row_of_an_import_is_logged_once_confirmed_never_at_the_preview(
-    users, client_for, paris, monkeypatch, tmp_path
+    users, client_for, paris
 ):
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     coordinator = users[Role.COORDINATOR]
 
     import_in_two_steps(

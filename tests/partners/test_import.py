@@ -8,22 +8,22 @@ is posted to process_import, which imports for good.
 import csv
 import datetime as dt
 import io
-import os
 import tempfile
-import time
 import tracemalloc
+import uuid
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from pacte.factories import StructureFactory
 from pacte.jobs import run_work
 from pacte.roles import Role
+from pacte.stored_files.models import StoredFile
 from pacte.work import services as work_services
 from pacte.work.models import BackgroundWork, WorkKind, WorkStatus
 from partners.admin.imports import ImportTempStorage
@@ -116,23 +116,21 @@ def bad_rows(response):
     return {row.number + 1: row.problems for row in result.invalid_rows}
 
 
-@pytest.fixture(autouse=True)
-def own_temporary_folder(monkeypatch, tmp_path):
-    """Each test's uploads in a folder of its own: another run of the suite on the machine
-    (a CI run beside a developer's) never sees, nor removes, this test's files."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+def previewed_file(name):
+    """The stored file's name (in the database) of a confirmation's `import_file_name`."""
+    return f"{ImportTempStorage.FOLDER}/{name}"
 
 
-@pytest.fixture(autouse=True)
-def no_file_left_behind(own_temporary_folder):
-    """Previews never confirmed leave their uploaded file: remove this test's."""
-    folder = Path(tempfile.gettempdir())
-    before = set(folder.glob(f"{ImportTempStorage.PREFIX}*"))
-    yield
-    for path in set(folder.glob(f"{ImportTempStorage.PREFIX}*")) - before:
-        path.unlink(missing_ok=True)
+def stored_files():
+    """The previews' files kept in the database."""
+    previews = StoredFile.objects.filter(name__startswith=f"{ImportTempStorage.FOLDER}/")
+    return set(previews.values_list("name", flat=True))
+
+
+def change_stored_file(name, content):
+    """What the stored file holds, changed behind the application's back."""
+    changed = StoredFile.objects.filter(name=name).update(content=content, size=len(content))
+    assert changed == 1
 
 
 @pytest.fixture
@@ -405,10 +403,10 @@ def test_a_file_changed_after_its_preview_is_rolled_back_entirely(users, client_
     before the bad one are rolled back with it, for real."""
     coordination = client_for(users[Role.COORDINATOR])
     response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, VALID_ROWS), CSV)
-    stored = (
-        Path(tempfile.gettempdir()) / response.context["confirm_form"]["import_file_name"].value()
+    change_stored_file(
+        previewed_file(response.context["confirm_form"]["import_file_name"].value()),
+        csv_file(PARTNER_HEADERS, MALFORMED_ROWS).read(),
     )
-    stored.write_bytes(csv_file(PARTNER_HEADERS, MALFORMED_ROWS).read())
 
     response = confirm(coordination, "partner", response)
 
@@ -429,19 +427,50 @@ def test_the_uploaded_file_does_not_outlive_its_import(users, coordination):
     abandoned preview (at the next upload)."""
     abandoned = ImportTempStorage(encoding=None, read_mode="rb")
     abandoned.save(b"Nom\nLidl\n")
-    path = Path(abandoned.get_full_path())
-    two_days_ago = time.time() - 2 * 24 * 3600
-    os.utime(path, (two_days_ago, two_days_ago))
+    recent = ImportTempStorage(encoding=None, read_mode="rb")
+    recent.save(b"Nom\nFranprix\n")
+    for storage, hours in ((abandoned, 48), (recent, 23)):
+        StoredFile.objects.filter(name=storage.get_full_path()).update(
+            created_at=timezone.now() - dt.timedelta(hours=hours)
+        )
 
     response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, VALID_ROWS), CSV)
-    uploaded = (
-        Path(tempfile.gettempdir()) / response.context["confirm_form"]["import_file_name"].value()
-    )
+    name = response.context["confirm_form"]["import_file_name"].value()
 
-    assert not path.exists()
-    assert uploaded.name.startswith("pacte-import-") and uploaded.exists()
+    assert ImportTempStorage.NAME.fullmatch(name)
+    assert stored_files() == {recent.get_full_path(), previewed_file(name)}
     confirm(coordination, "partner", response)
-    assert not uploaded.exists()
+    assert stored_files() == {recent.get_full_path()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", [CSV, XLSX])
+def test_a_preview_keeps_its_file_in_the_database_and_writes_nothing_to_the_disk(
+    users, coordination, monkeypatch, tmp_path, file_format
+):
+    """The confirmation may reach another app node than the preview (or a job worker
+    read the file): the uploaded file is a row of the database, never a file of the
+    node's temporary folder."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    upload = (csv_file if file_format == CSV else xlsx_file)(PARTNER_HEADERS, VALID_ROWS)
+    content = upload.read()
+    upload.seek(0)
+
+    response = preview(coordination, "partner", upload, file_format)
+
+    name = confirm_data(response)["import_file_name"]
+    assert ImportTempStorage.NAME.fullmatch(name)
+    stored = StoredFile.objects.get(name=f"import-previews/{name}")
+    assert (bytes(stored.content), stored.size) == (content, len(content))
+    assert stored_files() == {stored.name}
+    assert list(folder.iterdir()) == []
+
+    assert confirm(coordination, "partner", response).status_code == 302
+    assert Partner.objects.count() == 2
+    assert stored_files() == set()
+    assert list(folder.iterdir()) == []
 
 
 @pytest.mark.django_db
@@ -496,10 +525,6 @@ def xlsx_with_a_long_cell(length, name="partenaires.xlsx"):
                     sheet.write(b"x" * min(1_000_000, length - start))
                 sheet.write(after)
     return SimpleUploadedFile(name, content.getvalue())
-
-
-def stored_files():
-    return set(Path(tempfile.gettempdir()).glob(f"{ImportTempStorage.PREFIX}*"))
 
 
 def post_refused(client, upload, file_format):
@@ -674,7 +699,7 @@ def assert_confirmation_refused(response):
 def another_stored_file():
     other = ImportTempStorage(encoding=None, read_mode="rb")
     other.save(f"Nom;Type;SIRET\nFranprix;Employeur;{fictitious_siret(9)}\n".encode())
-    return os.path.basename(other.name)
+    return other.name
 
 
 # What a forged confirmation changes in the genuine one.
@@ -684,7 +709,10 @@ FORGERIES = {
     "path out of the storage": lambda data: data.update(import_file_name="../../etc/passwd"),
     "absolute path": lambda data: data.update(import_file_name="/etc/passwd"),
     "another file of the storage": lambda data: data.update(import_file_name=another_stored_file()),
-    "unknown file": lambda data: data.update(import_file_name="pacte-import-unknown"),
+    "the name with its folder": lambda data: data.update(
+        import_file_name=previewed_file(data["import_file_name"])
+    ),
+    "unknown file": lambda data: data.update(import_file_name=uuid.uuid4().hex),
     "the CSV read as XLSX": lambda data: data.update(format=XLSX),
     "format out of the list": lambda data: data.update(format="7"),
     "format no number": lambda data: data.update(format="x"),
@@ -986,12 +1014,14 @@ def test_the_import_page_explains_the_columns(users, coordination, administratio
 
 
 @pytest.fixture
-def long_files(settings, tmp_path):
-    """Past 3 rows a confirmed file is imported as background work (PACTE_IMPORT_INLINE_MAX);
-    the private files of the test in a folder of its own."""
+def long_files(settings):
+    """Past 3 rows a confirmed file is imported as background work (PACTE_IMPORT_INLINE_MAX)."""
     settings.PACTE_IMPORT_INLINE_MAX = 3
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+
+
+def work_files():
+    """The work's files kept in the database (the jobs' copies of confirmed files)."""
+    return set(StoredFile.objects.filter(name__startswith="work/").values_list("name", flat=True))
 
 
 def confirm_as_work(client, model, response, capture):
@@ -1013,7 +1043,8 @@ def test_a_file_past_the_inline_max_is_imported_whole_by_a_job(
     response = preview(coordination, "partner", csv_file(PARTNER_HEADERS, rows), CSV)
     assert "il est importé en arrière-plan (tout ou rien)" in response.content.decode()
     data = confirm_data(response)
-    previewed = Path(tempfile.gettempdir()) / data["import_file_name"]
+    previewed = previewed_file(data["import_file_name"])
+    assert stored_files() == {previewed}
 
     work = confirm_as_work(coordination, "partner", response, django_capture_on_commit_callbacks)
 
@@ -1034,8 +1065,8 @@ def test_a_file_past_the_inline_max_is_imported_whole_by_a_job(
     assert version.history_change_reason == "Import du fichier « partenaires.csv »"
     assert LogEntry.objects.filter(user=users[Role.COORDINATOR]).count() == 5
     # Neither the previewed file nor the job's copy is left, and the confirmation is spent.
-    assert not previewed.exists()
-    assert not any((long_files / "work").iterdir())
+    assert stored_files() == set()
+    assert work_files() == set()
     assert coordination.post(url("partner", "process_import"), data).status_code == 400
     page = coordination.get(reverse("work:detail", args=[work.pk])).content.decode()
     assert "Import terminé : 4 ajouts, 1 mise à jour." in page
@@ -1077,7 +1108,8 @@ def test_a_file_changed_before_its_job_imports_nothing_and_says_which_lines(
     assert queued == [work.pk]
     rows[2][3] = "12345678901234"  # line 4: a SIRET of a bad key
     rows[4][0] = ""  # line 6: no name
-    (long_files / work.parameters["input"]).write_bytes(csv_file(PARTNER_HEADERS, rows).read())
+    assert work_files() == {work.parameters["input"]}
+    change_stored_file(work.parameters["input"], csv_file(PARTNER_HEADERS, rows).read())
 
     assert run_work(work.pk) == WorkStatus.FAILED
 
@@ -1086,7 +1118,7 @@ def test_a_file_changed_before_its_job_imports_nothing_and_says_which_lines(
     assert work.details == [f"Ligne 4, SIRET : {SIRET_MESSAGE}", f"Ligne 6, Nom : {EMPTY_MESSAGE}"]
     assert not Partner.objects.exists()
     assert not Partner.history.exists()
-    assert not (long_files / work.parameters["input"]).exists()
+    assert work_files() == set()
     page = coordination.get(reverse("work:detail", args=[work.pk])).content.decode()
     assert f"<li>Ligne 4, SIRET : {SIRET_MESSAGE}</li>" in page
 
