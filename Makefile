@@ -1,32 +1,41 @@
 # The habits of the project, one target each. CI calls the same targets.
 PYTHON ?= python3
-VENV := .venv
+# Another Python gets its own environment: `make test PYTHON=python3.13`.
+VENV ?= $(if $(filter python3,$(PYTHON)),.venv,.venv-$(notdir $(PYTHON)))
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# Every dependency pinned with its hashes (make lock); the project itself installed
+# on top without its dependencies, since pip refuses `-e .` under --require-hashes.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
 
-.PHONY: run test quality lint format install install-dev clean backup restore seed-scale bench loadtest messages
+.PHONY: cluster-test run test quality lint format install install-dev lock clean backup restore seed-scale bench loadtest messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: $(DEV_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[bench]"
-	touch $@ $(VENV)/.installed
-
-install-bench: $(VENV)/.installed-bench
+## make lock: pin every dependency of pyproject.toml, with hashes, for Python 3.11 to 3.13
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv>=0.9,<1"
+	$(BIN)/uv pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 \
+		--quiet --output-file $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
+		--python-version 3.11 --quiet --output-file $(DEV_LOCK)
 
 ## make run: install, migrate, load the demo programme, start the job worker and serve http://$(HOST)
 run: install
@@ -86,7 +95,12 @@ bench: install
 	$(BENCH_ENV) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py bench
 
 ## make loadtest: gunicorn + wrk, 30 s at 20 connections (writes loadtest-results.txt)
-loadtest: install-bench
+loadtest: install
 	$(BENCH_ENV) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py migrate --noinput -v0
 	$(BENCH_ENV) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python manage.py loadtest
+
+## make cluster-test: nginx, two app nodes, two workers, pgbouncer and Redis on the loopback,
+## from deploy/ (needs Debian's nginx, pgbouncer, redis-server, wrk and a PostgreSQL server)
+cluster-test: install-dev
+	$(BIN)/python tests/cluster/run.py

@@ -309,3 +309,39 @@ def test_a_console_backend_fails_check_deploy_but_not_a_plain_check(production):
     call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
     with pytest.raises(SystemCheckError, match=r"pacte\.E001"):
         call_command("check", "--deploy", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_deploy_check_passes_with_the_production_environment_of_deploy():
+    """deploy/pacte.env.example, its placeholders written, is a production that
+    `check --deploy` accepts: what the README's « Production » tells an operator."""
+    environment = {}
+    for line in (settings.BASE_DIR / "deploy" / "pacte.env.example").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, value = line.split("=", 1)
+            environment[name] = value
+    placeholders = {name for name, value in environment.items() if "<" in value}
+    assert placeholders == {
+        "SECRET_KEY",
+        "PACTE_RELEASE",
+        "DATABASE_URL",
+        "MIGRATE_DATABASE_URL",
+        "SMS_API_KEY",
+        "SMS_DELIVERY_WEBHOOK_SECRET",
+        "ANYMAIL_BREVO_API_KEY",
+    }
+    environment.update(
+        {
+            "SECRET_KEY": REAL_KEY,
+            "PACTE_RELEASE": "abc1234",
+            "DATABASE_URL": "postgres://pacte_app:secret@127.0.0.1:6432/pacte",
+            "MIGRATE_DATABASE_URL": "postgres://pacte_owner:secret@127.0.0.1:5432/pacte",
+            "SMS_API_KEY": "xkeysib-not-a-real-key",
+            "SMS_DELIVERY_WEBHOOK_SECRET": "not-a-real-secret",
+            "ANYMAIL_BREVO_API_KEY": "xkeysib-not-a-real-key",
+        }
+    )
+
+    result = run_manage("check", "--deploy", env_overrides=environment)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
