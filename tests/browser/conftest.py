@@ -55,6 +55,12 @@ def axe_check():
     axe = Axe()
 
     def check(page):
+        # A DSFR modal fades in: measured mid-transition, its text is half transparent
+        # and fails the contrast rule on a loaded machine. Measure the page at rest.
+        page.wait_for_function(
+            "() => document.getAnimations().every(animation => animation.playState !== 'running')",
+            timeout=5_000,
+        )
         results = axe.run(page)
         blocking = [
             f"{violation['id']} ({violation['impact']}): {violation['help']} — "
