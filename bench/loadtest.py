@@ -115,7 +115,8 @@ class Server:
             self.process.wait(timeout=30)
 
 
-def drive(name, url, *, cookie, marker, seconds, connections, threads=2) -> Result:
+def drive(name, url, *, cookie, marker, seconds, connections, threads=2, timeout=2) -> Result:
+    """wrk against `url`; a response slower than `timeout` seconds counts as an error."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
     try:
@@ -126,6 +127,8 @@ def drive(name, url, *, cookie, marker, seconds, connections, threads=2) -> Resu
                 f"-c{connections}",
                 f"-d{seconds}s",
                 "--latency",
+                "--timeout",
+                f"{timeout}s",
                 "-H",
                 f"Cookie: {cookie}",
                 "-s",
